@@ -1,0 +1,452 @@
+"""``explore`` and ``replay``: run a test body under controlled schedules, shrink a failure, report it."""
+
+from __future__ import annotations
+
+import gc
+import os
+import random
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import primitives
+from .instrument import make_backend
+from .outcome import Outcome
+from .primitives import Patcher, _orig_monotonic, _orig_perf_counter, _orig_time
+from .report import Annotator, build_rows, render, trim
+from .runtime import Failure, Run, ThreadRecord, _allocate_lock
+from .scope import Scope, make_scope
+from .strategies import (
+    MAX_PCT_DEPTH,
+    RNG_MASK,
+    ExplicitStrategy,
+    Recording,
+    decode,
+    encode_pct,
+    from_seed,
+)
+
+STRATEGIES = ("random", "pct")
+DEFAULT_RUNS = 500
+DEFAULT_MAX_STEPS = 50_000
+SHRINK_TRIES_PER_DEPTH = 15
+PCT_SHRINK_BUDGET = 60  # schedules tried at low PCT depths
+BOUNDED_TRIES = {1: 60, 2: 80}  # random schedules with exactly k forced switches
+DDMIN_BUDGET = 160  # schedules tried while deleting and retargeting forced switches
+EXIT_TIMEOUT = 2.0  # seconds an unwinding thread may take before it counts as leaked
+
+_active = _allocate_lock()  # one explore/replay at a time per process
+
+
+@dataclass
+class RunResult:
+    seed: int
+    strategy: str
+    failure: Failure | None
+    steps: int
+    decisions: int
+    preemptions: int
+    uncontrolled: bool
+    notes: list[str]
+    log: list[tuple] | None
+    names: list[str]
+    elapsed: float
+    leaked: list[str] = field(default_factory=list)
+
+
+class Engine:
+    """Everything one explore/replay call needs: scope, backend, patches and the current run."""
+
+    def __init__(self, scope: Scope, *, stall_timeout: float, hang_timeout: float) -> None:
+        self.scope = scope
+        self.backend = make_backend(self)
+        self.patcher = Patcher(self)
+        self.annotate = Annotator()
+        self.run: Run | None = None
+        self.stall_timeout = stall_timeout
+        self.hang_timeout = hang_timeout
+        self.base_time = self.base_monotonic = self.base_perf = 0.0
+
+    @contextmanager
+    def installed(self) -> Iterator[Engine]:
+        if not _active.acquire(False):
+            raise RuntimeError(
+                "the race engine is already running in this process: explore() and replay() "
+                "cannot be nested or run from two threads at once"
+            )
+        try:
+            self.base_time = _orig_time()
+            self.base_monotonic = _orig_monotonic()
+            self.base_perf = _orig_perf_counter()
+            self.backend.start()
+            try:
+                self.patcher.install()
+                primitives.ENGINE = self
+                yield self
+            finally:
+                primitives.ENGINE = None
+                self.patcher.uninstall()
+                self.backend.stop()
+        finally:
+            _active.release()
+
+    def run_once(self, fn: Callable[[], Any], seed: int | Any, max_steps: int, record: bool) -> RunResult:
+        strategy = from_seed(seed) if isinstance(seed, int) else seed
+        run = Run(self, strategy, max_steps=max_steps, record=record)
+        self.patcher.before_run()
+        self.annotate.reset()
+        main_thread = threading.Thread(name="main", target=fn, daemon=False)
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        started = _orig_perf_counter()
+        self.run = run
+        leaked: list[str] = []
+        try:
+            main = run.spawn(main_thread, main_thread.run, "main", False, None)
+            main_thread._ag_record = main  # type: ignore[attr-defined]
+            main_thread._started.set()  # type: ignore[attr-defined]
+            run.start(main)
+            self._supervise(run)
+        finally:
+            leaked = self._reap(run)
+            self.run = None
+            if gc_was_enabled:
+                gc.enable()
+        notes = list(run.notes)
+        if leaked:
+            notes.append(
+                "these threads could not be stopped and are still running: " + ", ".join(leaked)
+            )
+        return RunResult(
+            seed=strategy.seed, strategy=strategy.description, failure=run.failure, steps=run.steps,
+            decisions=run.decisions, preemptions=run.preemptions, uncontrolled=run.uncontrolled,
+            notes=notes, log=run.log, names=[r.name for r in run.records],
+            elapsed=_orig_perf_counter() - started, leaked=leaked,
+        )
+
+    def _supervise(self, run: Run) -> None:
+        last_progress = -1
+        since = _orig_perf_counter()
+        try:
+            while not run.ended.acquire(True, self.stall_timeout):
+                now = _orig_perf_counter()
+                progress = run.progress + run.steps
+                if progress != last_progress:
+                    last_progress = progress
+                    since = now
+                    continue
+                stalled = now - since
+                if run.aborting:
+                    if stalled >= EXIT_TIMEOUT:
+                        return  # unwinding threads that do not end are reaped as leaked
+                elif stalled >= self.hang_timeout:
+                    run.hang(stalled)
+                    since = now
+                else:
+                    run.watchdog(stalled)
+        except KeyboardInterrupt:
+            run.interrupt()
+            raise
+
+    def _reap(self, run: Run) -> list[str]:
+        """Wait for every scenario OS thread to end; name those that would not."""
+        deadline = _orig_perf_counter() + EXIT_TIMEOUT
+        leaked = []
+        for rec in run.records:
+            remaining = max(0.0, deadline - _orig_perf_counter())
+            if not rec.exited.acquire(True, remaining):
+                leaked.append(rec.name)
+        return leaked
+
+
+# ------------------------------------------------------------------------------------ public API
+
+
+def _validate(fn: Any, max_steps: int) -> None:
+    if not callable(fn):
+        raise TypeError(f"the test body must be a callable that takes no arguments, not {type(fn).__name__}")
+    if not isinstance(max_steps, int) or max_steps < 1:
+        raise ValueError(f"max_steps must be a positive int, not {max_steps!r}")
+
+
+def _fn_name(fn: Any) -> str:
+    return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or type(fn).__name__
+
+
+def _replay_line(fn: Any, seed: int, hint: str | None) -> str:
+    if hint:
+        return hint.format(seed=seed, fn=_fn_name(fn))
+    return f"Replay this exact schedule: autograder.race.replay({_fn_name(fn)}, seed={seed})"
+
+
+def _outcome(fn: Any, res: RunResult, *, runs: int, elapsed: float, hint: str | None,
+             time_to_failure: float | None = None, first_failing_seed: int | None = None) -> Outcome:
+    failure = res.failure
+    rows = trim(build_rows(res.log or [], res.names)) if res.log is not None else []
+    report = render(
+        failure, rows, seed=res.seed, strategy=res.strategy, preemptions=res.preemptions,
+        steps=res.steps, replay_line=_replay_line(fn, res.seed, hint), notes=res.notes,
+    )
+    return Outcome(
+        ok=failure is None, kind=failure.kind if failure else "passed", seed=res.seed, runs=runs,
+        report=report, message=failure.message if failure else "passed",
+        strategy=res.strategy, preemptions=res.preemptions, steps=res.steps,
+        controlled=not res.uncontrolled and not res.leaked,
+        tampered=bool(failure and failure.tampered), notes=list(res.notes), trace=rows,
+        threads=failure.threads if failure else [], exception_type=failure.exc_type if failure else None,
+        elapsed=elapsed, time_to_failure=time_to_failure, first_failing_seed=first_failing_seed,
+    )
+
+
+def _schedule_seed(strategy: str, base: int, i: int, steps_seen: int, depth: int) -> int:
+    rng = (base + i) & RNG_MASK
+    if strategy == "random":
+        return rng
+    return encode_pct(depth, max(steps_seen, 16), rng)
+
+
+def _better(res: RunResult, than: RunResult, kind: str) -> bool:
+    if res.failure is None or res.failure.kind != kind:
+        return False
+    return (res.preemptions, res.decisions) < (than.preemptions, than.decisions)
+
+
+def _same(res: RunResult, kind: str) -> bool:
+    return res.failure is not None and res.failure.kind == kind
+
+
+def _shrink(engine: Engine, fn: Callable[[], Any], found: RunResult, base: int, max_steps: int) -> RunResult:
+    """Among failing schedules, find one with as few preemptions as possible.
+
+    1. Iterative context bounding (CHESS): the run-to-block schedule with no preemption at all,
+       then random schedules with exactly one, then two forced switches, drawn from the decision
+       points of that schedule.
+    2. PCT at low depths, which finds deeper orderings with few priority changes.
+    3. Hypothesis-style shrinking of the best schedule so far, as an explicit list of forced
+       switches: delete chunks of the list (ddmin) and retarget single switches while the test
+       still fails the same way.
+    Every budget counts schedules, not seconds, so shrinking is deterministic.
+    """
+    assert found.failure is not None
+    kind = found.failure.kind
+    best = found
+    if best.preemptions == 0:
+        return best
+    rng = random.Random(base)
+    baseline = Recording(ExplicitStrategy([]))
+    res = engine.run_once(fn, baseline, max_steps, record=False)
+    if _same(res, kind):
+        return res
+    decisions = dict(baseline._count)  # decisions each thread took in the run-to-block schedule
+    threads = list(range(len(res.names)))
+    choices = [(t, n) for t, count in sorted(decisions.items()) for n in range(1, count + 1)]
+    for k, tries in BOUNDED_TRIES.items():
+        if best.preemptions <= k or not choices or len(threads) < 2:
+            break
+        for _ in range(tries):
+            switches = []
+            for thread, n in rng.sample(choices, min(k, len(choices))):
+                target = rng.choice([t for t in threads if t != thread] or threads)
+                switches.append((thread, n, target))
+            res = engine.run_once(fn, ExplicitStrategy(switches), max_steps, record=False)
+            if _better(res, best, kind):
+                best = res
+                break
+    if best.preemptions > 2:
+        steps = max(found.decisions, 1)
+        tried = 0
+        for depth in range(2, MAX_PCT_DEPTH + 1):
+            if best.preemptions <= depth - 1 or tried >= PCT_SHRINK_BUDGET:
+                break
+            for j in range(SHRINK_TRIES_PER_DEPTH):
+                if tried >= PCT_SHRINK_BUDGET:
+                    break
+                rng_seed = (base * 0x9E3779B1 + depth * 7919 + j) & RNG_MASK
+                res = engine.run_once(fn, encode_pct(depth, steps, rng_seed), max_steps, record=False)
+                tried += 1
+                if _better(res, best, kind):
+                    best = res
+                    break
+    return _minimize(engine, fn, best, kind, max_steps, threads)
+
+
+def _minimize(engine: Engine, fn: Callable[[], Any], best: RunResult, kind: str, max_steps: int,
+              threads: list[int]) -> RunResult:
+    """Delete and retarget forced switches of ``best`` while the failure stays the same kind."""
+    if best.preemptions <= 1:
+        return best
+    recording = Recording(from_seed(best.seed))
+    if not _same(engine.run_once(fn, recording, max_steps, record=False), kind):
+        return best  # the test does not fail the same way twice: leave it as found
+    switches = recording.switches
+    current = engine.run_once(fn, ExplicitStrategy(switches), max_steps, record=False)
+    if not _same(current, kind):
+        return best
+    budget = DDMIN_BUDGET
+
+    def attempt(candidate: list[tuple[int, int, int]]) -> bool:
+        nonlocal budget, switches, current
+        budget -= 1
+        recorder = Recording(ExplicitStrategy(candidate))
+        res = engine.run_once(fn, recorder, max_steps, record=False)
+        if not _same(res, kind) or (res.preemptions, len(recorder.switches)) >= (
+                current.preemptions, len(switches)):
+            return False
+        switches = recorder.switches
+        current = res
+        return True
+
+    progress = True
+    while progress and switches and budget > 0:
+        progress = False
+        chunk = max(1, len(switches) // 2)
+        while chunk >= 1 and budget > 0:  # deletion (ddmin)
+            i = 0
+            while i < len(switches) and budget > 0:
+                if attempt(switches[:i] + switches[i + chunk:]):
+                    progress = True
+                else:
+                    i += chunk
+            chunk //= 2
+        for i in range(len(switches)):  # delete one switch and retarget another
+            for j in range(len(switches)):
+                if i == j or i >= len(switches) or j >= len(switches) or budget <= 0:
+                    continue
+                thread, n, target = switches[j]
+                for other in threads:
+                    if other in (thread, target) or budget <= 0:
+                        continue
+                    rest = [s for k, s in enumerate(switches) if k not in (i, j)]
+                    if attempt(rest + [(thread, n, other)]):
+                        progress = True
+                        break
+    # the explicit schedule is the one reported: prefer it whenever it is at least as good
+    recorded = engine.run_once(fn, ExplicitStrategy(switches), max_steps, record=False)
+    if _same(recorded, kind) and (recorded.preemptions, recorded.decisions) <= (best.preemptions, best.decisions):
+        return recorded
+    return best
+
+
+def explore(
+    fn: Callable[[], Any],
+    *,
+    runs: int = DEFAULT_RUNS,
+    seed: int | None = None,
+    strategy: str = "random",
+    max_steps: int = DEFAULT_MAX_STEPS,
+    time_budget: float | None = None,
+    scope: Callable[[str], bool] | Iterable[str] | None = None,
+    shrink: bool = True,
+    pct_depth: int = 3,
+    stall_timeout: float = 0.1,
+    hang_timeout: float = 10.0,
+    replay_hint: str | None = None,
+) -> Outcome:
+    """Run ``fn`` under up to ``runs`` controlled schedules and stop at the first failing one.
+
+    ``fn`` is an ordinary test body: it creates objects, starts threads, joins them and asserts.
+    Schedules are derived from ``seed`` (random if None), so the same seed explores the same
+    schedules in the same order. A failure is shrunk to fewer preemptions where possible, replayed
+    once more to record its interleaving, and returned as a failing :class:`Outcome` whose ``seed``
+    replays it exactly with :func:`replay`.
+
+    ``time_budget`` (seconds) stops exploring early, with a passing outcome that says how many
+    schedules ran. ``scope`` overrides which files are interleaved (a predicate on the filename, or
+    a list of files and folders). ``replay_hint`` is a format string (``{seed}``, ``{fn}``) for the
+    report's last line.
+    """
+    _validate(fn, max_steps)
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}: use 'random' or 'pct'")
+    if not isinstance(runs, int) or runs < 1:
+        raise ValueError(f"runs must be a positive int, not {runs!r}")
+    if seed is not None and (not isinstance(seed, int) or seed < 0):
+        raise ValueError(f"seed must be a non-negative int, not {seed!r}")
+    if not 1 <= pct_depth <= MAX_PCT_DEPTH:
+        raise ValueError(f"pct_depth must be between 1 and {MAX_PCT_DEPTH}, not {pct_depth!r}")
+    if time_budget is not None and time_budget <= 0:
+        raise ValueError(f"time_budget must be a positive number of seconds, not {time_budget!r}")
+    base = (seed if seed is not None else int.from_bytes(os.urandom(4), "little")) & RNG_MASK
+    engine = Engine(make_scope(scope), stall_timeout=stall_timeout, hang_timeout=hang_timeout)
+    started = _orig_perf_counter()
+    notes: list[str] = []
+    steps_seen = 0
+    ran = 0
+    uncontrolled = False
+    with engine.installed():
+        for i in range(runs):
+            if time_budget is not None and ran and _orig_perf_counter() - started >= time_budget:
+                notes.append(f"the time budget of {time_budget:g}s ran out after {ran} of {runs} schedules")
+                break
+            res = engine.run_once(fn, _schedule_seed(strategy, base, i, steps_seen, pct_depth), max_steps, False)
+            ran += 1
+            steps_seen = max(steps_seen, res.decisions)
+            uncontrolled = uncontrolled or res.uncontrolled or bool(res.leaked)
+            for note in res.notes:
+                if note not in notes:
+                    notes.append(note)
+            if res.failure is None:
+                continue
+            time_to_failure = _orig_perf_counter() - started
+            best = _shrink(engine, fn, res, base, max_steps) if shrink else res
+            recorded = engine.run_once(fn, best.seed, max_steps, record=True)
+            if recorded.failure is None or recorded.failure.kind != best.failure.kind:  # type: ignore[union-attr]
+                if best is not res:
+                    best = res
+                    recorded = engine.run_once(fn, best.seed, max_steps, record=True)
+                if recorded.failure is None:
+                    recorded.failure = best.failure
+                    recorded.notes.append(
+                        "this failure did not happen again when its schedule was replayed: the test "
+                        "body does something the engine does not control (randomness, real time, I/O)"
+                    )
+            return _outcome(fn, recorded, runs=ran, elapsed=_orig_perf_counter() - started, hint=replay_hint,
+                            time_to_failure=time_to_failure, first_failing_seed=res.seed)
+    first = _schedule_seed(strategy, base, 0, 0, pct_depth)
+    text = [f"No failure in {ran} schedule{'s' * (ran != 1)} (strategy {strategy}, first seed {first})."]
+    text.extend(f"Note: {note}" for note in notes)
+    return Outcome(
+        ok=True, kind="passed", seed=first, runs=ran, report="\n".join(text), message="passed",
+        strategy=strategy, controlled=not uncontrolled, notes=notes,
+        elapsed=_orig_perf_counter() - started,
+    )
+
+
+def replay(
+    fn: Callable[[], Any],
+    seed: int,
+    *,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    scope: Callable[[str], bool] | Iterable[str] | None = None,
+    stall_timeout: float = 0.1,
+    hang_timeout: float = 10.0,
+    replay_hint: str | None = None,
+) -> Outcome:
+    """Run ``fn`` once under exactly the schedule named by ``seed`` and report what happened."""
+    _validate(fn, max_steps)
+    decode(seed)  # validates
+    engine = Engine(make_scope(scope), stall_timeout=stall_timeout, hang_timeout=hang_timeout)
+    started = _orig_perf_counter()
+    with engine.installed():
+        res = engine.run_once(fn, seed, max_steps, record=True)
+    return _outcome(fn, res, runs=1, elapsed=_orig_perf_counter() - started, hint=replay_hint)
+
+
+def checkpoint(label: str = "checkpoint") -> None:
+    """Let the engine switch threads here (for harness code outside the scope, e.g. a fake file).
+
+    Outside a controlled run this does nothing.
+    """
+    run, rec = primitives._current()
+    if rec is not None:
+        run.checkpoint(rec, label)  # type: ignore[union-attr]
+
+
+def in_scenario() -> bool:
+    """True when called from a thread the engine controls."""
+    return primitives._current()[1] is not None
+
+
+__all__ = ["explore", "replay", "checkpoint", "in_scenario", "Engine", "RunResult", "ThreadRecord"]

@@ -1,0 +1,160 @@
+"""Preemption points between bytecode instructions: a settrace backend and a sys.monitoring backend.
+
+* Python 3.10 and 3.11: ``sys.settrace`` in each controlled thread, with ``frame.f_trace_opcodes``
+  switched on for in-scope frames only, so the engine sees every instruction of the code under test.
+* Python 3.12 and newer: ``sys.monitoring`` INSTRUCTION events, enabled per code object the first time
+  it starts (a PY_START event that is then disabled for that code). settrace is not used there: on
+  3.12.1 and 3.13.0 it gives no opcode events on the first call of a code object (python/cpython#114480).
+
+A line-level hook would not do: it cannot split ``x += 1`` into its read and its write.
+"""
+
+from __future__ import annotations
+
+import sys
+from _thread import get_ident as _get_ident
+from typing import Any
+
+from .runtime import RunAborted, ThreadRecord
+
+_settrace = sys.settrace
+_gettrace = sys.gettrace
+if sys.version_info >= (3, 12):  # keep the real functions: the engine guards the public names
+    _mon = sys.monitoring
+    _use_tool_id, _free_tool_id = _mon.use_tool_id, _mon.free_tool_id
+    _register_callback, _set_events = _mon.register_callback, _mon.set_events
+    _set_local_events, _get_events = _mon.set_local_events, _mon.get_events
+    _restart_events, _get_tool = _mon.restart_events, _mon.get_tool
+
+
+class SettraceBackend:
+    """Per-thread ``sys.settrace`` with opcode events (3.10, 3.11)."""
+
+    name = "settrace"
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def thread_started(self, rec: ThreadRecord) -> None:
+        scope = self.engine.scope
+        visible_map = scope.visible
+        maps: dict[Any, bytes] = {}
+        run = rec.run
+        point = run.point
+        recording = run.log is not None
+
+        def local(frame: Any, event: str, arg: Any) -> Any:
+            if event == "opcode":
+                code = frame.f_code
+                offset = frame.f_lasti
+                table = maps.get(code)
+                if table is None:
+                    table = maps[code] = visible_map(code)
+                point(rec, table[offset >> 1], code, offset, frame if recording else None)
+            return local
+
+        def global_trace(frame: Any, event: str, arg: Any) -> Any:
+            if event == "call" and scope(frame.f_code):
+                frame.f_trace_opcodes = True
+                frame.f_trace_lines = False
+                return local
+            return None
+
+        rec.tracefn = global_trace
+        _settrace(global_trace)
+
+    def thread_finished(self, rec: ThreadRecord) -> None:
+        _settrace(None)
+
+    def intact(self, rec: ThreadRecord) -> bool:
+        return _gettrace() is rec.tracefn
+
+
+class MonitoringBackend:
+    """Process-wide ``sys.monitoring`` INSTRUCTION events on in-scope code objects (3.12+)."""
+
+    name = "sys.monitoring"
+    TOOL_NAME = "autograder.race"
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.tool: int | None = None
+        self.instrumented: list[Any] = []
+        self.maps: dict[Any, bytes] = {}
+
+    def start(self) -> None:
+        mon = sys.monitoring
+        for tool in (4, 3, 5, 2, 0, 1):
+            if _get_tool(tool) is None:
+                break
+        else:
+            raise RuntimeError(
+                "the race engine needs a free sys.monitoring tool id, but all six are in use"
+            )
+        _use_tool_id(tool, self.TOOL_NAME)
+        self.tool = tool
+        events = mon.events
+        _register_callback(tool, events.PY_START, self._on_start)
+        _register_callback(tool, events.INSTRUCTION, self._on_instruction)
+        _restart_events()
+        _set_events(tool, events.PY_START)
+
+    def stop(self) -> None:
+        mon = sys.monitoring
+        tool = self.tool
+        if tool is None:
+            return
+        for code in self.instrumented:
+            _set_local_events(tool, code, 0)
+        self.instrumented.clear()
+        self.maps.clear()
+        _set_events(tool, 0)
+        _register_callback(tool, mon.events.PY_START, None)
+        _register_callback(tool, mon.events.INSTRUCTION, None)
+        _free_tool_id(tool)
+        self.tool = None
+
+    def _on_start(self, code: Any, offset: int) -> Any:
+        scope = self.engine.scope
+        if scope(code) and code not in self.maps:
+            self.maps[code] = scope.visible(code)
+            _set_local_events(self.tool, code, sys.monitoring.events.INSTRUCTION)
+            self.instrumented.append(code)
+        return sys.monitoring.DISABLE
+
+    def _on_instruction(self, code: Any, offset: int) -> Any:
+        run = self.engine.run
+        if run is None:
+            return None
+        rec = run.by_ident.get(_get_ident())
+        if rec is None:
+            return None  # a thread outside the scenario runs this code: not ours to schedule
+        frame = sys._getframe(1) if run.log is not None else None
+        run.point(rec, self.maps[code][offset >> 1], code, offset, frame)
+        return None
+
+    def thread_started(self, rec: ThreadRecord) -> None:
+        pass
+
+    def thread_finished(self, rec: ThreadRecord) -> None:
+        pass
+
+    def intact(self, rec: ThreadRecord) -> bool:
+        return self.tool is not None and _get_tool(self.tool) == self.TOOL_NAME and bool(
+            _get_events(self.tool) & sys.monitoring.events.PY_START
+        )
+
+
+def make_backend(engine: Any) -> SettraceBackend | MonitoringBackend:
+    if sys.version_info >= (3, 12):
+        return MonitoringBackend(engine)
+    return SettraceBackend(engine)
+
+
+__all__ = ["SettraceBackend", "MonitoringBackend", "make_backend", "RunAborted"]

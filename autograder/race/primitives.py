@@ -1,0 +1,796 @@
+"""Modelled blocking: Lock, RLock, Condition, threads, sleep and the virtual clock.
+
+While ``explore`` or ``replay`` runs, the names below are patched; every patched callable checks
+whether its caller is a thread of the current scenario and otherwise behaves exactly like the
+original, so pytest's own threads and anything else in the process are not affected.
+
+Only Lock, RLock and the waiting side of Condition need models. CPython's Semaphore,
+BoundedSemaphore, Event, Barrier, Timer, queue.Queue (and its Lifo/Priority variants),
+queue.SimpleQueue's pure-Python twin and concurrent.futures are written in Python on top of those,
+so they get modelled blocking, the virtual clock and CPython's exact semantics for free.
+"""
+
+from __future__ import annotations
+
+import _thread
+import collections
+import itertools
+import math
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from .runtime import FINISHED, Run, ThreadRecord, _user_site
+
+ENGINE: Any = None  # the engine of the explore/replay call in progress, if any
+
+_get_ident = _thread.get_ident
+_orig_allocate_lock = _thread.allocate_lock
+_orig_threading_Lock = threading.Lock
+_orig_RLock = threading.RLock
+_orig_thread_RLock = getattr(_thread, "RLock", None)
+_OrigCondition = threading.Condition
+_orig_cond_wait = threading.Condition.wait
+_orig_cond_notify = threading.Condition.notify
+_orig_cond_notify_all = threading.Condition.notify_all
+_orig_thread_start = threading.Thread.start
+_orig_thread_join = threading.Thread.join
+_orig_thread_is_alive = threading.Thread.is_alive
+_orig_thread_init = threading.Thread.__init__
+_orig_start_new_thread = _thread.start_new_thread
+_orig_sleep = time.sleep
+_orig_time = time.time
+_orig_monotonic = time.monotonic
+_orig_perf_counter = time.perf_counter
+_orig_time_ns = time.time_ns
+_orig_monotonic_ns = time.monotonic_ns
+_orig_perf_counter_ns = time.perf_counter_ns
+_OrigSimpleQueue = queue.SimpleQueue
+_PySimpleQueue = queue._PySimpleQueue  # type: ignore[attr-defined]
+
+_REAL_LOCK_TYPE = type(_orig_allocate_lock())
+_REAL_RLOCK_TYPES = tuple({type(_orig_RLock()), threading._PyRLock})  # type: ignore[attr-defined]
+
+
+def _current() -> tuple[Run | None, ThreadRecord | None]:
+    engine = ENGINE
+    if engine is None:
+        return None, None
+    run = engine.run
+    if run is None:
+        return None, None
+    return run, run.by_ident.get(_get_ident())
+
+
+def _check_lock_args(blocking: bool, timeout: float) -> None:
+    if not blocking and timeout != -1:
+        raise ValueError("can't specify a timeout for a non-blocking call")
+    if timeout < 0 and timeout != -1:
+        if sys.version_info >= (3, 13):
+            raise ValueError("timeout value must be a non-negative number")
+        raise ValueError("timeout value must be positive")
+
+
+def _creation_label(run: Run, kind: str) -> str:
+    site = _user_site(run, sys._getframe(2))
+    if site is None:
+        return kind
+    from .report import display_path
+
+    key = (site[0], site[1])
+    n = run.lock_sites.get(key, 0) + 1
+    run.lock_sites[key] = n
+    place = f"{display_path(site[0])}:{site[1]}"
+    return f"{kind} created at {place}" + (f" (#{n})" if n > 1 else "")
+
+
+# ---------------------------------------------------------------------------------------- locks
+
+
+class ModelLock:
+    """``threading.Lock`` for scenario threads: blocking is modelled, never waited out."""
+
+    __slots__ = ("_locked", "_owner", "_waiters", "label", "_fallback", "_outside", "__weakref__")
+
+    def __init__(self, label: str = "Lock") -> None:
+        self._locked = False
+        self._owner: ThreadRecord | None = None
+        self._waiters: list[ThreadRecord] = []
+        self.label = label
+        self._fallback: Any = None
+        self._outside = False  # adopted while held by someone outside the scenario
+
+    def _real(self) -> Any:
+        if self._fallback is None:
+            self._fallback = _orig_allocate_lock()
+        return self._fallback
+
+    def _reset(self) -> None:
+        self._locked = self._outside
+        self._owner = None
+        self._waiters = []
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        run, rec = _current()
+        if rec is None:
+            return self._real().acquire(blocking, timeout)
+        _check_lock_args(blocking, timeout)
+        run.enter(rec)  # type: ignore[union-attr]
+        try:
+            if self._locked:
+                if not blocking or timeout == 0:
+                    return False
+                deadline = None if timeout < 0 else run.clock + timeout  # type: ignore[union-attr]
+                while self._locked:
+                    self._waiters.append(rec)
+                    timed_out = run.block(rec, self, deadline)  # type: ignore[union-attr]
+                    if rec in self._waiters:
+                        self._waiters.remove(rec)
+                    if timed_out and self._locked:
+                        return False
+            self._locked = True
+            self._owner = rec
+            rec.holds.append(self)
+            return True
+        finally:
+            run.leave()  # type: ignore[union-attr]
+
+    def release(self) -> None:
+        run, rec = _current()
+        if rec is None:
+            return self._real().release()
+        run.enter(rec)  # type: ignore[union-attr]
+        try:
+            if not self._locked:
+                raise RuntimeError("release unlocked lock")
+            owner = self._owner
+            self._locked = False
+            self._owner = None
+            if owner is not None and self in owner.holds:
+                owner.holds.remove(self)
+            for waiter in self._waiters:
+                run.wake(waiter)  # type: ignore[union-attr]
+        finally:
+            run.leave()  # type: ignore[union-attr]
+
+    def locked(self) -> bool:
+        run, rec = _current()
+        if rec is None and self._fallback is not None:
+            return self._fallback.locked()
+        return self._locked
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
+
+    acquire_lock = acquire
+    release_lock = release
+    locked_lock = locked
+
+    def _at_fork_reinit(self) -> None:
+        self._reset()
+        self._fallback = None
+
+    def describe(self) -> str:
+        return self.label
+
+    def __repr__(self) -> str:
+        state = "locked" if self._locked else "unlocked"
+        return f"<{state} modelled {self.label}>"
+
+
+class ModelRLock:
+    """``threading.RLock`` for scenario threads."""
+
+    __slots__ = ("_owner", "_count", "_waiters", "label", "_fallback", "_outside", "__weakref__")
+
+    def __init__(self, label: str = "RLock") -> None:
+        self._owner: ThreadRecord | None = None
+        self._count = 0
+        self._waiters: list[ThreadRecord] = []
+        self.label = label
+        self._fallback: Any = None
+        self._outside = False
+
+    def _real(self) -> Any:
+        if self._fallback is None:
+            self._fallback = _orig_RLock()
+        return self._fallback
+
+    def _reset(self) -> None:
+        self._owner = None
+        self._count = 1 if self._outside else 0
+        self._waiters = []
+
+    def _busy(self) -> bool:
+        return self._owner is not None or (self._outside and self._count > 0)
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        run, rec = _current()
+        if rec is None:
+            return self._real().acquire(blocking, timeout)
+        _check_lock_args(blocking, timeout)
+        run.enter(rec)  # type: ignore[union-attr]
+        try:
+            if self._owner is rec:
+                self._count += 1
+                return True
+            if self._busy():
+                if not blocking or timeout == 0:
+                    return False
+                deadline = None if timeout < 0 else run.clock + timeout  # type: ignore[union-attr]
+                while self._busy():
+                    self._waiters.append(rec)
+                    timed_out = run.block(rec, self, deadline)  # type: ignore[union-attr]
+                    if rec in self._waiters:
+                        self._waiters.remove(rec)
+                    if timed_out and self._busy():
+                        return False
+            self._owner = rec
+            self._count = 1
+            rec.holds.append(self)
+            return True
+        finally:
+            run.leave()  # type: ignore[union-attr]
+
+    def _drop(self, run: Run) -> None:
+        owner = self._owner
+        self._owner = None
+        self._count = 0
+        if owner is not None and self in owner.holds:
+            owner.holds.remove(self)
+        for waiter in self._waiters:
+            run.wake(waiter)
+
+    def release(self) -> None:
+        run, rec = _current()
+        if rec is None:
+            return self._real().release()
+        run.enter(rec)  # type: ignore[union-attr]
+        try:
+            if self._owner is not rec:
+                raise RuntimeError("cannot release un-acquired lock")
+            self._count -= 1
+            if self._count == 0:
+                self._drop(run)  # type: ignore[arg-type]
+        finally:
+            run.leave()  # type: ignore[union-attr]
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
+
+    def _is_owned(self) -> bool:
+        run, rec = _current()
+        if rec is None:
+            return self._real()._is_owned()
+        return self._owner is rec
+
+    def _release_save(self) -> tuple[int, Any]:
+        run, rec = _current()
+        if rec is None:
+            return self._real()._release_save()
+        run.enter(rec)  # type: ignore[union-attr]
+        try:
+            if self._owner is not rec:
+                raise RuntimeError("cannot release un-acquired lock")
+            state = (self._count, rec.ident)
+            self._drop(run)  # type: ignore[arg-type]
+            return state
+        finally:
+            run.leave()  # type: ignore[union-attr]
+
+    def _acquire_restore(self, state: tuple[int, Any]) -> None:
+        run, rec = _current()
+        if rec is None:
+            return self._real()._acquire_restore(state)
+        self.acquire()
+        self._count = state[0]
+
+    def _recursion_count(self) -> int:
+        run, rec = _current()
+        if rec is None:
+            return self._real()._recursion_count()
+        return self._count if self._owner is rec else 0
+
+    def locked(self) -> bool:
+        return self._busy()
+
+    def describe(self) -> str:
+        return self.label
+
+    def __repr__(self) -> str:
+        owner = self._owner.name if self._owner else None
+        return f"<modelled {self.label} owner={owner} count={self._count}>"
+
+
+def _lock_factory(*args: Any, **kwargs: Any) -> Any:
+    run, rec = _current()
+    if rec is None:
+        return _orig_allocate_lock(*args, **kwargs)
+    return ModelLock(_creation_label(run, "Lock"))  # type: ignore[arg-type]
+
+
+def _rlock_factory(*args: Any, **kwargs: Any) -> Any:
+    run, rec = _current()
+    if rec is None:
+        return _orig_RLock(*args, **kwargs)
+    return ModelRLock(_creation_label(run, "RLock"))  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------ condition
+
+
+class _Notify:
+    """One waiter of a Condition, as the engine models it."""
+
+    __slots__ = ("run", "rec", "notified", "condition")
+
+    def __init__(self, run: Run, rec: ThreadRecord, condition: Any) -> None:
+        self.run = run
+        self.rec = rec
+        self.notified = False
+        self.condition = condition
+
+    def describe(self) -> str:
+        lock = getattr(self.condition, "_lock", None)
+        label = getattr(lock, "label", None)
+        return f"a notify() on the Condition of {label}" if label else "a notify() on a Condition"
+
+
+def _cond_wait(self: Any, timeout: float | None = None) -> bool:
+    run, rec = _current()
+    if rec is None:
+        return _orig_cond_wait(self, timeout)
+    if not self._is_owned():
+        raise RuntimeError("cannot wait on un-acquired lock")
+    waiters = self.__dict__.get("_ag_waiters")
+    if waiters is None:
+        waiters = self.__dict__["_ag_waiters"] = collections.deque()
+    token = _Notify(run, rec, self)  # type: ignore[arg-type]
+    waiters.append(token)
+    saved = self._release_save()
+    notified = False
+    try:
+        if timeout is None or timeout > 0:
+            run.enter(rec)  # type: ignore[union-attr]
+            try:
+                deadline = None if timeout is None else run.clock + timeout  # type: ignore[union-attr]
+                while not token.notified:
+                    if run.block(rec, token, deadline):  # type: ignore[union-attr]
+                        break
+            finally:
+                run.leave()  # type: ignore[union-attr]
+        notified = token.notified
+        return notified
+    finally:
+        self._acquire_restore(saved)
+        if not notified:
+            try:
+                waiters.remove(token)
+            except ValueError:
+                pass
+
+
+def _cond_notify(self: Any, n: int = 1) -> None:
+    run, rec = _current()
+    if rec is None:
+        return _orig_cond_notify(self, n)
+    if not self._is_owned():
+        raise RuntimeError("cannot notify on un-acquired lock")
+    waiters = self.__dict__.get("_ag_waiters")
+    if not waiters:
+        return None
+    run.enter(rec)  # type: ignore[union-attr]
+    try:
+        woken = 0
+        while waiters and woken < n:
+            token = waiters.popleft()
+            if token.run is not run or token.rec.state == FINISHED:
+                continue
+            token.notified = True
+            run.wake(token.rec)  # type: ignore[union-attr]
+            woken += 1
+    finally:
+        run.leave()  # type: ignore[union-attr]
+    return None
+
+
+def _cond_notify_all(self: Any) -> None:
+    run, rec = _current()
+    if rec is None:
+        return _orig_cond_notify_all(self)
+    waiters = self.__dict__.get("_ag_waiters")
+    return _cond_notify(self, len(waiters) if waiters else 0)
+
+
+# -------------------------------------------------------------------------------------- threads
+
+
+class JoinWait:
+    __slots__ = ("target",)
+
+    def __init__(self, target: ThreadRecord) -> None:
+        self.target = target
+
+    def describe(self) -> str:
+        return f"{self.target.name} to finish (join)"
+
+
+def _thread_start(self: threading.Thread) -> None:
+    run, rec = _current()
+    if rec is None:
+        return _orig_thread_start(self)
+    if not self._initialized:  # type: ignore[attr-defined]
+        raise RuntimeError("thread.__init__() not called")
+    if self.__dict__.get("_ag_record") is not None or self._started.is_set():  # type: ignore[attr-defined]
+        raise RuntimeError("threads can only be started once")
+    child = run.spawn(self, self.run, self.name, self.daemon, rec)  # type: ignore[union-attr]
+    self._ag_record = child  # type: ignore[attr-defined]
+    self._started.set()  # type: ignore[attr-defined]
+    return None
+
+
+def _thread_join(self: threading.Thread, timeout: float | None = None) -> None:
+    target = self.__dict__.get("_ag_record")
+    if target is None:
+        return _orig_thread_join(self, timeout)
+    if target.state == FINISHED:
+        return None
+    run, rec = _current()
+    if rec is None or target.run is not run:
+        # joined from outside the scenario: wait for the real OS thread to end
+        target.exited.acquire(True, -1 if timeout is None else max(timeout, 0))
+        return None
+    if target is rec:
+        raise RuntimeError("cannot join current thread")
+    run.enter(rec)  # type: ignore[union-attr]
+    try:
+        if timeout is not None and timeout <= 0:
+            return None
+        deadline = None if timeout is None else run.clock + timeout  # type: ignore[union-attr]
+        while target.state != FINISHED:
+            target.joiners.append(rec)
+            timed_out = run.block(rec, JoinWait(target), deadline)  # type: ignore[union-attr]
+            if rec in target.joiners:
+                target.joiners.remove(rec)
+            if timed_out:
+                break
+    finally:
+        run.leave()  # type: ignore[union-attr]
+    return None
+
+
+def _thread_is_alive(self: threading.Thread) -> bool:
+    target = self.__dict__.get("_ag_record")
+    if target is None:
+        return _orig_thread_is_alive(self)
+    return target.state != FINISHED
+
+
+def _start_new_thread(function: Callable[..., Any], args: tuple, kwargs: dict | None = None) -> int:
+    run, rec = _current()
+    if rec is None:
+        return _orig_start_new_thread(function, args, *([kwargs] if kwargs is not None else []))
+    if not isinstance(args, tuple):
+        raise TypeError("2nd arg must be a tuple")
+    if kwargs is not None and not isinstance(kwargs, dict):
+        raise TypeError("optional 3rd arg must be a dictionary")
+    if not callable(function):
+        raise TypeError("first arg must be callable")
+    thread = threading.Thread(target=function, args=args, kwargs=kwargs, daemon=True)
+    child = run.spawn(thread, thread.run, thread.name, True, rec)  # type: ignore[union-attr]
+    thread._ag_record = child  # type: ignore[attr-defined]
+    thread._started.set()  # type: ignore[attr-defined]
+    return child.ident  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------- deterministic set ordering
+#
+# Sets of threads and futures are iterated in hash order, and the default hash is the object's
+# address, which differs from run to run (ThreadPoolExecutor.shutdown joins a *set* of threads;
+# as_completed yields from sets). Objects made inside a run hash by their creation number instead,
+# so the same schedule sees the same order.
+
+
+def _with_run_hash(original_init: Callable[..., None]) -> Callable[..., None]:
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        run, rec = _current()
+        if rec is not None and "_ag_hash" not in self.__dict__:
+            run.hashes += 1  # type: ignore[union-attr]
+            self.__dict__["_ag_hash"] = run.hashes  # type: ignore[union-attr]
+        original_init(self, *args, **kwargs)
+
+    __init__.__wrapped__ = original_init  # type: ignore[attr-defined]
+    return __init__
+
+
+def _run_hash(self: Any) -> int:
+    value = self.__dict__.get("_ag_hash")
+    return value if value is not None else object.__hash__(self)
+
+
+# ----------------------------------------------------------------------------------------- time
+
+
+def _seconds(secs: Any) -> float:
+    if isinstance(secs, float):
+        value = secs
+    elif isinstance(secs, int):
+        value = float(secs)
+    else:
+        try:
+            value = float(secs.__float__()) if hasattr(secs, "__float__") else float(secs.__index__())
+        except AttributeError:
+            raise TypeError(
+                f"'{type(secs).__name__}' object cannot be interpreted as an integer or float"
+            ) from None
+    if math.isnan(value):
+        raise ValueError("Invalid value NaN (not a number)")
+    if value < 0:
+        raise ValueError("sleep length must be non-negative")
+    return value
+
+
+def _sleep(secs: float) -> None:
+    run, rec = _current()
+    if rec is None:
+        return _orig_sleep(secs)
+    run.sleep(rec, _seconds(secs))  # type: ignore[union-attr]
+    return None
+
+
+def _virtual(real: Callable[[], float], base_name: str) -> Callable[[], float]:
+    def now() -> float:
+        run, rec = _current()
+        if rec is None:
+            return real()
+        return getattr(ENGINE, base_name) + run.clock  # type: ignore[union-attr]
+
+    now.__name__ = real.__name__
+    now.__doc__ = real.__doc__
+    return now
+
+
+def _virtual_ns(real: Callable[[], int], base_name: str) -> Callable[[], int]:
+    def now_ns() -> int:
+        run, rec = _current()
+        if rec is None:
+            return real()
+        return int(round((getattr(ENGINE, base_name) + run.clock) * 1e9))  # type: ignore[union-attr]
+
+    now_ns.__name__ = real.__name__
+    return now_ns
+
+
+_monotonic = _virtual(_orig_monotonic, "base_monotonic")
+_time = _virtual(_orig_time, "base_time")
+_perf_counter = _virtual(_orig_perf_counter, "base_perf")
+_monotonic_ns = _virtual_ns(_orig_monotonic_ns, "base_monotonic")
+_time_ns = _virtual_ns(_orig_time_ns, "base_time")
+_perf_counter_ns = _virtual_ns(_orig_perf_counter_ns, "base_perf")
+
+
+def _simple_queue(*args: Any, **kwargs: Any) -> Any:
+    run, rec = _current()
+    if rec is None:
+        return _OrigSimpleQueue(*args, **kwargs)
+    return _PySimpleQueue(*args, **kwargs)
+
+
+# -------------------------------------------------------------------------------- tamper guards
+
+
+def _guard(original: Callable[..., Any], what: str, applies: Callable[..., bool]) -> Callable[..., Any]:
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        run, rec = _current()
+        if rec is not None and applies(*args, **kwargs):
+            run.tampered(rec, what)  # type: ignore[union-attr]
+        return original(*args, **kwargs)
+
+    guarded.__name__ = getattr(original, "__name__", "guarded")
+    guarded.__doc__ = getattr(original, "__doc__", None)
+    return guarded
+
+
+# ------------------------------------------------------------------------------------- patching
+
+
+class Patcher:
+    """Installs the patches for one explore/replay call and takes every one of them away again."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self._undo: list[Callable[[], None]] = []
+        self._adopted: list[Any] = []
+
+    def _set(self, owner: Any, name: str, value: Any) -> None:
+        had = name in vars(owner)
+        old = vars(owner).get(name)
+
+        def undo() -> None:
+            if had:
+                setattr(owner, name, old)
+            else:
+                delattr(owner, name)
+
+        setattr(owner, name, value)
+        self._undo.append(undo)
+
+    def _set_item(self, container: Any, key: Any, value: Any) -> None:
+        old = container[key]
+
+        def undo() -> None:
+            container[key] = old
+
+        container[key] = value
+        self._undo.append(undo)
+
+    def install(self) -> None:
+        import concurrent.futures.thread as cf_thread
+
+        replacements: dict[int, tuple[Any, Any]] = {}
+
+        def patch(owner: Any, name: str, value: Any) -> None:
+            old = getattr(owner, name, None)
+            if old is None:
+                return
+            replacements[id(old)] = (old, value)
+            self._set(owner, name, value)
+
+        patch(threading, "Lock", _lock_factory)
+        patch(threading, "RLock", _rlock_factory)
+        patch(_thread, "allocate_lock", _lock_factory)
+        patch(_thread, "allocate", _lock_factory)
+        if _orig_thread_RLock is not None:
+            patch(_thread, "RLock", _rlock_factory)
+        patch(_thread, "start_new_thread", _start_new_thread)
+        patch(_thread, "start_new", _start_new_thread)
+        patch(time, "sleep", _sleep)
+        patch(time, "monotonic", _monotonic)
+        patch(time, "time", _time)
+        patch(time, "perf_counter", _perf_counter)
+        patch(time, "monotonic_ns", _monotonic_ns)
+        patch(time, "time_ns", _time_ns)
+        patch(time, "perf_counter_ns", _perf_counter_ns)
+        patch(queue, "SimpleQueue", _simple_queue)
+        self._set(queue, "time", _monotonic)
+        self._set(threading, "_time", _monotonic)
+        self._set(threading.Condition, "wait", _cond_wait)
+        self._set(threading.Condition, "notify", _cond_notify)
+        self._set(threading.Condition, "notify_all", _cond_notify_all)
+        self._set(threading.Condition, "notifyAll", _cond_notify_all)
+        self._set(threading.Thread, "start", _thread_start)
+        self._set(threading.Thread, "join", _thread_join)
+        self._set(threading.Thread, "is_alive", _thread_is_alive)
+        self._set(threading, "_counter", itertools.count(1).__next__)
+        from concurrent.futures import Future
+
+        for cls in (threading.Thread, Future):
+            if cls.__hash__ is object.__hash__:
+                self._set(cls, "__init__", _with_run_hash(cls.__init__))
+                self._set(cls, "__hash__", _run_hash)
+        self._set(cf_thread.ThreadPoolExecutor, "_counter", itertools.count().__next__)
+        backend = self.engine.backend
+        # Student code has no business tracing: calling settrace fails the run on every version,
+        # so a grade never depends on which backend the engine uses.
+        always = lambda *a, **k: True  # noqa: E731
+        self._set(sys, "settrace", _guard(sys.settrace, "sys.settrace()", always))
+        self._set(threading, "settrace", _guard(threading.settrace, "threading.settrace()", always))
+        if hasattr(threading, "settrace_all_threads"):
+            self._set(threading, "settrace_all_threads",
+                      _guard(threading.settrace_all_threads, "threading.settrace_all_threads()", always))
+        if backend.name != "settrace":
+            mon = sys.monitoring
+            ours = lambda tool, *a, **k: tool == backend.tool  # noqa: E731
+            for name in ("set_events", "set_local_events", "free_tool_id", "register_callback"):
+                self._set(mon, name, _guard(getattr(mon, name), f"sys.monitoring.{name}()", ours))
+        self._substitute_and_adopt(replacements)
+
+    def before_run(self) -> None:
+        """Fresh thread names and fresh adopted-lock state for every run."""
+        import concurrent.futures.thread as cf_thread
+
+        threading._counter = itertools.count(1).__next__  # type: ignore[attr-defined]
+        cf_thread.ThreadPoolExecutor._counter = itertools.count().__next__  # type: ignore[attr-defined]
+        for lock in self._adopted:
+            lock._reset()
+
+    def uninstall(self) -> None:
+        while self._undo:
+            undo = self._undo.pop()
+            try:
+                undo()
+            except (AttributeError, TypeError, KeyError, IndexError):
+                pass
+        self._adopted.clear()
+
+    # -------------------------------------------------- student modules loaded before the call
+
+    def _substitute_and_adopt(self, replacements: dict[int, tuple[Any, Any]]) -> None:
+        """Point ``from threading import Lock``-style names at the models, and adopt real locks.
+
+        A lock the code under test created at import time (a module global, a class attribute, an
+        element of a module-level list or dict, an attribute of a module-level object) is a real
+        lock; the engine swaps in a model for the duration of the call and puts the original back.
+        """
+        scope = self.engine.scope
+        for module in list(sys.modules.values()):
+            filename = getattr(module, "__file__", None)
+            if not isinstance(module, ModuleType) or not filename or not scope.file(filename):
+                continue
+            for name, value in list(vars(module).items()):
+                hit = replacements.get(id(value))
+                if hit is not None and hit[0] is value:
+                    self._set(module, name, hit[1])
+                elif not name.startswith("__"):
+                    self._adopt(module, name, value, name, 0, module.__name__)
+
+    def _adopt(self, owner: Any, key: Any, value: Any, path: str, depth: int, modname: str) -> None:
+        setter = self._set_item if isinstance(owner, (list, dict)) else self._set
+        model = self._model_for(value, path)
+        if model is not None:
+            setter(owner, key, model)
+            return
+        if isinstance(value, _OrigCondition):
+            if isinstance(vars(value).get("_lock"), (_REAL_LOCK_TYPE,) + _REAL_RLOCK_TYPES):
+                self._adopt_condition(value, path)
+            return
+        if depth >= 2:
+            return
+        if isinstance(value, type):
+            if value.__module__ == modname and depth == 0:
+                for name, attr in list(vars(value).items()):
+                    if not name.startswith("__"):
+                        self._adopt(value, name, attr, f"{value.__name__}.{name}", depth + 1, modname)
+        elif isinstance(value, list):
+            for i, item in enumerate(list(value)):
+                self._adopt(value, i, item, f"{path}[{i}]", depth + 1, modname)
+        elif isinstance(value, dict):
+            for k, item in list(value.items()):
+                self._adopt(value, k, item, f"{path}[{k!r}]", depth + 1, modname)
+        elif not isinstance(value, ModuleType) and _in_scope_class(self.engine.scope, type(value)):
+            for name, attr in list(getattr(value, "__dict__", {}).items()):
+                self._adopt(value, name, attr, f"{path}.{name}", depth + 1, modname)
+
+    def _model_for(self, value: Any, path: str) -> Any:
+        if isinstance(value, _REAL_LOCK_TYPE):
+            model: Any = ModelLock(f"Lock {path}")
+            model._outside = value.locked()
+        elif isinstance(value, _REAL_RLOCK_TYPES):
+            model = ModelRLock(f"RLock {path}")
+            model._outside = _rlock_held(value)
+        else:
+            return None
+        model._reset()
+        self._adopted.append(model)
+        return model
+
+    def _adopt_condition(self, cond: Any, path: str) -> None:
+        model = self._model_for(vars(cond)["_lock"], f"{path} (its lock)")
+        self._set(cond, "_lock", model)
+        for name in ("acquire", "release", "_release_save", "_acquire_restore", "_is_owned"):
+            method = getattr(model, name, None)
+            if method is not None:
+                self._set(cond, name, method)
+
+
+def _rlock_held(lock: Any) -> bool:
+    if lock.acquire(False):
+        lock.release()
+        return False
+    return True
+
+
+def _in_scope_class(scope: Any, cls: type) -> bool:
+    module = sys.modules.get(cls.__module__)
+    filename = getattr(module, "__file__", None)
+    return bool(filename) and scope.file(filename)

@@ -1,0 +1,648 @@
+"""One controlled run: the scenario's threads, the run token, preemption points, blocking, the clock.
+
+Every scenario thread is a real OS thread, but only the thread that holds the run token executes;
+all others are parked on their own private lock (their *baton*). At each preemption point the
+running thread asks the strategy who runs next and, if it is another thread, hands the token over
+by releasing that thread's baton and parking on its own. Blocking operations of the modelled
+primitives never wait in the OS: the thread is marked blocked and the token moves on. Time is
+virtual: when no thread can run, the clock jumps to the earliest timeout. When every live thread is
+blocked with no timeout pending, the run is a deadlock.
+
+All engine state is guarded by one real lock, ``Run.mu``; in the normal case only the token holder
+takes it, so it is never contended.
+"""
+
+from __future__ import annotations
+
+import _thread
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import CodeType, FrameType
+from typing import Any
+
+from .scope import Scope
+
+_allocate_lock = _thread.allocate_lock
+_start_new_thread = _thread.start_new_thread
+_get_ident = _thread.get_ident
+_get_native_id = getattr(_thread, "get_native_id", None)
+
+RUNNABLE, BLOCKED, FINISHED = "runnable", "blocked", "finished"
+
+# kinds of log records kept while recording a run for its report
+STEP, SWITCH, SPAWN, BLOCK, WAKE, FINISH, NOTE, ANNOT = range(8)
+
+MAX_THREADS = 256
+
+
+class RunAborted(BaseException):
+    """Unwinds a scenario thread when its run has ended early (failure, deadlock, step limit)."""
+
+
+@dataclass
+class Failure:
+    kind: str  # assertion, exception, deadlock, step-limit
+    message: str  # one line, for people
+    thread: str | None = None
+    exc_type: str | None = None
+    exc_text: str | None = None
+    where: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, source) innermost last
+    threads: list[dict[str, Any]] = field(default_factory=list)  # per-thread state (deadlock, step limit)
+    tampered: bool = False
+
+
+class ThreadRecord:
+    """The engine's view of one scenario thread."""
+
+    __slots__ = (
+        "run", "index", "name", "thread", "target", "daemon", "ident", "state", "baton", "ready",
+        "exited", "waiting", "deadline", "timed_out", "holds", "joiners", "detached",
+        "abort_delivered", "tracefn", "parent", "in_engine", "__weakref__",
+    )
+
+    def __init__(self, run: Run, index: int, name: str, thread: Any, target: Callable[[], Any],
+                 daemon: bool, parent: ThreadRecord | None) -> None:
+        self.run = run
+        self.index = index
+        self.name = name
+        self.thread = thread
+        self.target = target
+        self.daemon = daemon
+        self.parent = parent
+        self.ident: int | None = None
+        self.state = RUNNABLE
+        self.baton = _allocate_lock()
+        self.baton.acquire()
+        self.ready = _allocate_lock()
+        self.ready.acquire()
+        self.exited = _allocate_lock()
+        self.exited.acquire()
+        self.waiting: Any = None  # what a blocked thread waits for: a description object
+        self.deadline: float | None = None
+        self.timed_out = False
+        self.holds: list[Any] = []  # modelled locks this thread holds, for reports
+        self.joiners: list[ThreadRecord] = []
+        self.detached = False  # running outside the token after a stall (see Run.watchdog)
+        self.abort_delivered = False
+        self.tracefn: Any = None
+        self.in_engine = False  # inside engine code: preemption points are ignored there
+
+    def __repr__(self) -> str:
+        return f"<{self.name} {self.state}>"
+
+
+class Run:
+    """The state of one controlled execution of the test body under one strategy."""
+
+    def __init__(self, engine: Any, strategy: Any, *, max_steps: int, record: bool) -> None:
+        self.engine = engine
+        self.scope: Scope = engine.scope
+        self.strategy = strategy
+        self.max_steps = max_steps
+        self.mu = _allocate_lock()
+        self.records: list[ThreadRecord] = []
+        self.by_ident: dict[int, ThreadRecord] = {}
+        self.runnable: list[ThreadRecord] = []
+        self.current: ThreadRecord | None = None
+        self.steps = 0
+        self.decisions = 0
+        self.preemptions = 0
+        self.progress = 0
+        self.clock = 0.0
+        self.failure: Failure | None = None
+        self.aborting = False
+        self.over = False
+        self.uncontrolled = False
+        self.notes: list[str] = []
+        self.log: list[tuple] | None = [] if record else None
+        self.ended = _allocate_lock()
+        self.ended.acquire()
+        self.lock_sites: dict[tuple[str, int], int] = {}
+        self.hashes = 0  # creation numbers of threads and futures (see primitives._run_hash)
+
+    # ------------------------------------------------------------------ threads
+
+    def spawn(self, thread: Any, target: Callable[[], Any], name: str, daemon: bool,
+              parent: ThreadRecord | None) -> ThreadRecord:
+        """Register a new scenario thread and start its OS thread, parked until scheduled."""
+        self.mu.acquire()
+        try:
+            if len(self.records) >= MAX_THREADS:
+                raise RuntimeError(
+                    f"can't start new thread: this test already started {MAX_THREADS} threads"
+                )
+            rec = ThreadRecord(self, len(self.records), name, thread, target, daemon, parent)
+            self.records.append(rec)
+            self.runnable.append(rec)
+            self.strategy.on_spawn(rec)
+            self.progress += 1
+            if self.log is not None and parent is not None:
+                self.log.append((SPAWN, parent.index, rec.index))
+        finally:
+            self.mu.release()
+        try:
+            _start_new_thread(self._bootstrap, (rec,))
+        except BaseException:
+            self.mu.acquire()
+            rec.state = FINISHED
+            self.runnable.remove(rec)
+            self.mu.release()
+            raise
+        rec.ready.acquire()  # the child registered its identity; it now waits for its baton
+        return rec
+
+    def _bootstrap(self, rec: ThreadRecord) -> None:
+        ident = _get_ident()
+        rec.ident = ident
+        self.by_ident[ident] = rec
+        thread = rec.thread
+        if thread is not None:
+            thread._ident = ident
+            if _get_native_id is not None:
+                thread._native_id = _get_native_id()
+            with threading._active_limbo_lock:
+                threading._active[ident] = thread
+        error: BaseException | None = None
+        try:
+            self.engine.backend.thread_started(rec)
+            rec.ready.release()
+            self._park(rec)
+            rec.target()
+        except RunAborted:
+            pass
+        except SystemExit as exc:
+            if rec.index == 0:
+                error = exc
+        except BaseException as exc:  # noqa: BLE001 - every failure of a scenario thread counts
+            error = exc
+        finally:
+            try:
+                self.engine.backend.thread_finished(rec)
+                rec.in_engine = True
+                failure = None
+                if error is not None and not self.aborting:
+                    from .report import describe_exception  # late: report imports runtime
+
+                    failure = describe_exception(self, rec, error)
+                self._finish(rec, failure)
+            finally:
+                if thread is not None:
+                    with threading._active_limbo_lock:
+                        if threading._active.get(ident) is thread:
+                            del threading._active[ident]
+                    if hasattr(thread, "_is_stopped"):
+                        thread._is_stopped = True
+                rec.exited.release()
+
+    def start(self, main: ThreadRecord) -> None:
+        """Hand the token to the first thread (called by the supervisor)."""
+        self.mu.acquire()
+        self.current = main
+        main.baton.release()
+        self.mu.release()
+
+    # ------------------------------------------------------------------ the token
+
+    def _park(self, rec: ThreadRecord) -> None:
+        """Wait (mu not held) until ``rec`` holds the token; deliver an abort if the run ended."""
+        rec.baton.acquire()
+        if self.aborting:
+            self._deliver_abort(rec)
+
+    def _deliver_abort(self, rec: ThreadRecord) -> None:
+        if not rec.abort_delivered:
+            rec.abort_delivered = True
+            raise RunAborted()
+
+    def _handoff(self, me: ThreadRecord, nxt: ThreadRecord) -> None:
+        """With mu held: make ``nxt`` current, park ``me`` until it is its turn again.
+
+        Returns (or raises RunAborted) with mu held.
+        """
+        self.current = nxt
+        self.progress += 1
+        if nxt.detached:
+            nxt.detached = False  # it is already running; it keeps going as the token holder
+        else:
+            nxt.baton.release()
+        self.mu.release()
+        me.baton.acquire()
+        self.mu.acquire()
+        if self.aborting:
+            self._deliver_abort(me)
+
+    def _rejoin(self, rec: ThreadRecord) -> None:
+        """With mu held: ``rec`` came back after running outside the token; wait for its turn.
+
+        Returns with mu held; the caller checks ``aborting`` afterwards.
+        """
+        rec.detached = False
+        if self.current is None or self.current.state != RUNNABLE:
+            self.current = rec
+            return
+        self.mu.release()
+        rec.baton.acquire()
+        self.mu.acquire()
+
+    def enter(self, rec: ThreadRecord) -> None:
+        """Take mu for a modelled operation of ``rec``; returns with mu held and ``rec`` running.
+
+        Raises RunAborted (with mu released) when the run is being unwound.
+        """
+        self.mu.acquire()
+        if not self.aborting and rec is not self.current:
+            self._rejoin(rec)
+        if self.aborting and not rec.abort_delivered:
+            rec.abort_delivered = True
+            self.mu.release()
+            raise RunAborted()
+        rec.in_engine = True
+
+    def leave(self) -> None:
+        rec = self.by_ident.get(_get_ident())
+        if rec is not None:
+            rec.in_engine = False
+        self.mu.release()
+
+    # ------------------------------------------------------------------ preemption points
+
+    def point(self, rec: ThreadRecord, visible: int, code: CodeType, offset: int,
+              frame: FrameType | None = None) -> None:
+        """Called before each instruction of in-scope code run by ``rec``."""
+        if not visible and rec is self.current and self.log is None:
+            self.steps += 1  # a frame-local instruction: nothing to decide (fast path)
+            if self.steps <= self.max_steps:
+                return
+        if rec.in_engine:
+            return  # in-scope code called back from inside the engine (a repr, a describe)
+        mu = self.mu
+        mu.acquire()
+        try:
+            if rec is not self.current:
+                if not self.aborting:
+                    self._rejoin(rec)
+                if self.aborting:
+                    self._deliver_abort(rec)
+                    return
+            self.steps += 1
+            self.progress += 1
+            log = self.log
+            if log is not None:
+                # what the previous instruction read or wrote, taken before any other thread runs
+                note = self.engine.annotate(rec, code, offset, frame)
+                if note:
+                    log.append((ANNOT, rec.index, note))
+            if self.steps > self.max_steps:
+                self._step_limit(rec)
+            if visible and len(self.runnable) > 1:
+                self.decisions += 1
+                nxt = self.strategy.choose(self.runnable, rec)
+                if nxt is not rec:
+                    self.preemptions += 1
+                    if log is not None:
+                        log.append((SWITCH, rec.index, nxt.index, "preempt"))
+                    self._handoff(rec, nxt)
+            if log is not None:
+                log.append((STEP, rec.index, code, offset))  # the instruction runs now
+        finally:
+            mu.release()
+
+    def checkpoint(self, rec: ThreadRecord, label: str) -> None:
+        """An explicit preemption point requested by harness code (``race.checkpoint``)."""
+        self.enter(rec)
+        try:
+            if self.aborting:
+                return
+            self.steps += 1
+            self.progress += 1
+            if self.log is not None:
+                self.log.append((NOTE, rec.index, label, _user_site(self, sys._getframe(1))))
+            if self.steps > self.max_steps:
+                self._step_limit(rec)
+            if len(self.runnable) > 1:
+                self.decisions += 1
+                nxt = self.strategy.choose(self.runnable, rec)
+                if nxt is not rec:
+                    self.preemptions += 1
+                    if self.log is not None:
+                        self.log.append((SWITCH, rec.index, nxt.index, "preempt"))
+                    self._handoff(rec, nxt)
+        finally:
+            self.leave()
+
+    # ------------------------------------------------------------------ blocking
+
+    def block(self, rec: ThreadRecord, waiting: Any, deadline: float | None) -> bool:
+        """With mu held: block ``rec`` until woken or ``deadline``; True if it timed out.
+
+        Returns with mu held and ``rec`` holding the token.
+        """
+        if self.aborting:
+            raise RunAborted()
+        if not self.engine.backend.intact(rec):
+            self._tamper_failure(rec, "something that switched the engine's tracing off")
+            raise RunAborted()
+        rec.state = BLOCKED
+        rec.waiting = waiting
+        rec.deadline = deadline
+        rec.timed_out = False
+        self.runnable.remove(rec)
+        self.progress += 1
+        if self.log is not None:
+            self.log.append((BLOCK, rec.index, waiting, _user_site(self, sys._getframe(1))))
+        nxt = self._next(rec)
+        if nxt is None:
+            self._deadlock(rec)  # raises
+        if nxt is not rec:
+            if self.log is not None:
+                self.log.append((SWITCH, rec.index, nxt.index, "block"))
+            self._handoff(rec, nxt)
+        return rec.timed_out
+
+    def wake(self, rec: ThreadRecord) -> None:
+        """With mu held: a blocked thread may run again (it re-checks what it waited for)."""
+        if rec.state != BLOCKED:
+            return
+        rec.state = RUNNABLE
+        rec.waiting = None
+        rec.deadline = None
+        rec.timed_out = False
+        self._insert_runnable(rec)
+        if self.log is not None:
+            self.log.append((WAKE, rec.index, False))
+
+    def _insert_runnable(self, rec: ThreadRecord) -> None:
+        runnable = self.runnable
+        i = len(runnable)
+        while i and runnable[i - 1].index > rec.index:
+            i -= 1
+        runnable.insert(i, rec)
+
+    def _next(self, previous: ThreadRecord | None) -> ThreadRecord | None:
+        """With mu held: who runs now that ``previous`` blocked or finished."""
+        while not self.runnable:
+            timed = [r for r in self.records if r.state == BLOCKED and r.deadline is not None]
+            if not timed:
+                return None
+            self.clock = max(self.clock, min(r.deadline for r in timed))  # type: ignore[type-var]
+            for r in timed:
+                if r.deadline <= self.clock:  # type: ignore[operator]
+                    r.state = RUNNABLE
+                    r.waiting = None
+                    r.deadline = None
+                    r.timed_out = True
+                    self._insert_runnable(r)
+                    if self.log is not None:
+                        self.log.append((WAKE, r.index, True))
+        return self.strategy.pick(self.runnable, previous)
+
+    def sleep(self, rec: ThreadRecord, seconds: float) -> None:
+        """``time.sleep`` on the virtual clock."""
+        self.enter(rec)
+        try:
+            if self.aborting:
+                return
+            if seconds <= 0:
+                self.steps += 1
+                if len(self.runnable) > 1:
+                    self.decisions += 1
+                    nxt = self.strategy.choose(self.runnable, rec)
+                    if nxt is not rec:
+                        self.preemptions += 1
+                        if self.log is not None:
+                            self.log.append((SWITCH, rec.index, nxt.index, "preempt"))
+                        self._handoff(rec, nxt)
+                return
+            self.block(rec, Sleeping(seconds), self.clock + seconds)
+        finally:
+            self.leave()
+
+    # ------------------------------------------------------------------ the end of a thread
+
+    def _finish(self, rec: ThreadRecord, failure: Failure | None) -> None:
+        self.mu.acquire()
+        try:
+            if rec.state == BLOCKED:
+                pass
+            elif rec in self.runnable:
+                self.runnable.remove(rec)
+            rec.state = FINISHED
+            rec.waiting = None
+            self.progress += 1
+            if self.log is not None and not self.aborting:
+                self.log.append((FINISH, rec.index, failure is not None))
+            for joiner in rec.joiners:
+                self.wake(joiner)
+            rec.joiners.clear()
+            if self.aborting:
+                if self.current is rec:
+                    self.current = None
+                self._check_all_exited()
+                return
+            if failure is not None:
+                self.fail(None, failure)
+                return
+            if all(r.state == FINISHED or r.daemon for r in self.records):
+                self._end_run()
+                return
+            if self.current is not rec:
+                return  # a detached thread finished while another one holds the token
+            nxt = self._next(rec)
+            if nxt is None:
+                self._deadlock(None, raise_=False)
+                return
+            if self.log is not None:
+                self.log.append((SWITCH, rec.index, nxt.index, "finish"))
+            self.current = nxt
+            if nxt.detached:
+                nxt.detached = False
+            else:
+                nxt.baton.release()
+        finally:
+            self.mu.release()
+
+    def _check_all_exited(self) -> None:
+        if all(r.state == FINISHED for r in self.records) and not self.over:
+            self.over = True
+            self.ended.release()
+
+    def _end_run(self) -> None:
+        """With mu held: every non-daemon thread finished; unwind any daemon threads left."""
+        if any(r.state != FINISHED for r in self.records):
+            self._abort_all()
+        self._check_all_exited()
+
+    def _abort_all(self) -> None:
+        self.aborting = True
+        self.current = None
+        for r in self.records:
+            if r.state != FINISHED:
+                try:
+                    r.baton.release()
+                except RuntimeError:
+                    pass  # its baton was already handed over
+
+    # ------------------------------------------------------------------ failures
+
+    def fail(self, rec: ThreadRecord | None, failure: Failure) -> None:
+        """With mu held: end the run with ``failure`` and unwind every thread."""
+        if self.failure is None:
+            self.failure = failure
+        self._abort_all()
+        if rec is not None:
+            rec.abort_delivered = True
+        self._check_all_exited()
+
+    def _deadlock(self, rec: ThreadRecord | None, raise_: bool = True) -> None:
+        from .report import thread_states
+
+        states = thread_states(self, skip_finished=True)
+        names = [s["name"] for s in states if s["state"] == BLOCKED]
+        message = (
+            "deadlock: every thread is waiting and none can go on ("
+            + ", ".join(names) + ")"
+        )
+        if not any(not r.daemon for r in self.records if r.state != FINISHED):
+            message = "deadlock: the remaining threads all wait for each other"
+        self.fail(rec, Failure("deadlock", message, thread=rec.name if rec else None, threads=states))
+        if raise_:
+            raise RunAborted()
+
+    def _step_limit(self, rec: ThreadRecord) -> None:
+        from .report import thread_states
+
+        states = thread_states(self, skip_finished=True)
+        message = (
+            f"step limit: the threads ran {self.max_steps:,} steps without finishing "
+            "(an endless loop, or threads that keep waking each other without progress)"
+        )
+        self.fail(rec, Failure("step-limit", message, thread=rec.name, threads=states))
+        raise RunAborted()
+
+    def tampered(self, rec: ThreadRecord, what: str) -> None:
+        """Student code tried to switch the engine off: the run fails, control is not lost."""
+        self.mu.acquire()
+        try:
+            self._tamper_failure(rec, what)
+        finally:
+            self.mu.release()
+        raise RunAborted()
+
+    def _tamper_failure(self, rec: ThreadRecord, what: str) -> None:
+        if self.aborting:
+            return
+        site = _user_site(self, sys._getframe(2))
+        self.fail(rec, Failure(
+            "exception",
+            f"tampering: the code under test called {what}, which would take its threads "
+            "out of the race engine's control",
+            thread=rec.name, exc_type="RuntimeError", tampered=True,
+            where=[(site[0], site[1], "")] if site else [],
+        ))
+
+    # ------------------------------------------------------------------ the supervisor's side
+
+    def watchdog(self, stalled_for: float) -> None:
+        """Called by the supervisor when the token holder made no progress for a while.
+
+        If the holder is stuck in code the engine cannot model (a C call, real I/O), it is detached:
+        it goes on by itself when the OS lets it, and another thread gets the token. The run is
+        then marked as not fully controlled.
+        """
+        self.mu.acquire()
+        try:
+            holder = self.current
+            if holder is None or self.aborting or holder.state != RUNNABLE or holder.detached:
+                return
+            if _in_engine(holder):
+                return
+            others = [r for r in self.runnable if r is not holder and not r.detached]
+            site = _user_site(self, sys._current_frames().get(holder.ident))
+            where = f" at {site[0]}:{site[1]}" if site else ""
+            note = (
+                f"{holder.name} waited {stalled_for:.2f}s in code the engine cannot control{where}; "
+                "this run was not fully controlled"
+            )
+            if note not in self.notes:
+                self.notes.append(note)
+            self.uncontrolled = True
+            if not others:
+                return
+            holder.detached = True
+            nxt = self.strategy.pick(others, None)
+            if self.log is not None:
+                self.log.append((SWITCH, holder.index, nxt.index, "stall"))
+            self.current = nxt
+            self.progress += 1
+            nxt.baton.release()
+        finally:
+            self.mu.release()
+
+    def hang(self, seconds: float) -> None:
+        """The run made no progress at all for ``seconds``: give it up as a step-limit failure."""
+        from .report import thread_states
+
+        self.mu.acquire()
+        try:
+            if self.aborting:
+                return
+            states = thread_states(self, skip_finished=True)
+            self.fail(None, Failure(
+                "step-limit",
+                f"no progress for {seconds:.0f} seconds: a thread is stuck in code the engine "
+                "cannot control (real I/O, a C call, or a lock from outside the test)",
+                threads=states,
+            ))
+        finally:
+            self.mu.release()
+
+    def interrupt(self) -> None:
+        """Unwind every thread (the supervisor was interrupted)."""
+        self.mu.acquire()
+        try:
+            if not self.aborting:
+                self.fail(None, Failure("exception", "interrupted"))
+        finally:
+            self.mu.release()
+
+
+class Sleeping:
+    """What a thread in ``time.sleep`` waits for."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def describe(self) -> str:
+        return f"time.sleep({self.seconds:g})"
+
+
+_ENGINE_FILES: set[str] = set()
+
+
+def _in_engine(rec: ThreadRecord) -> bool:
+    """Is the thread's innermost frame engine code (so it is not stuck in a C call)?"""
+    frame = sys._current_frames().get(rec.ident)  # type: ignore[arg-type]
+    if frame is None:
+        return True
+    if not _ENGINE_FILES:
+        import os
+
+        here = os.path.dirname(os.path.abspath(__file__))
+        _ENGINE_FILES.update(
+            os.path.join(here, name) for name in os.listdir(here) if name.endswith(".py")
+        )
+    return frame.f_code.co_filename in _ENGINE_FILES
+
+
+def _user_site(run: Run, frame: FrameType | None) -> tuple[str, int] | None:
+    """The innermost in-scope (file, line) on a stack, for reports."""
+    scope = run.scope
+    while frame is not None:
+        if scope(frame.f_code):
+            return (frame.f_code.co_filename, frame.f_lineno)
+        frame = frame.f_back
+    return None

@@ -1,0 +1,119 @@
+"""The public API: arguments, outcome fields, pytest integration, imported locks, real blocking."""
+
+import select
+import threading
+
+import pytest
+
+from autograder import race
+
+from . import programs, student_like
+
+
+def test_raise_if_failed_raises_an_assertion_error_with_the_report():
+    outcome = race.explore(programs.racy_counter, seed=1, runs=100)
+    with pytest.raises(AssertionError) as info:
+        outcome.raise_if_failed()
+    assert str(info.value) == outcome.report
+    assert isinstance(info.value, race.RaceFailure)
+    assert info.value.outcome is outcome
+
+
+def test_a_passing_outcome_raises_nothing():
+    outcome = race.explore(programs.correct_counter, seed=1, runs=20)
+    outcome.raise_if_failed()
+    assert outcome.ok and outcome.runs == 20 and outcome.kind == "passed"
+
+
+def test_outcome_round_trips_through_a_dict():
+    outcome = race.explore(programs.racy_stock, seed=1, runs=100)
+    again = race.Outcome.from_dict(outcome.to_dict())
+    assert again == outcome
+    assert again.trace and again.trace[0].thread == "main"
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"runs": 0}, ValueError),
+        ({"strategy": "dfs"}, ValueError),
+        ({"max_steps": 0}, ValueError),
+        ({"seed": -3}, ValueError),
+        ({"time_budget": 0}, ValueError),
+        ({"pct_depth": 0}, ValueError),
+    ],
+)
+def test_bad_arguments_get_a_clear_error(kwargs, error):
+    with pytest.raises(error):
+        race.explore(programs.correct_counter, **kwargs)
+
+
+def test_the_body_must_be_callable():
+    with pytest.raises(TypeError, match="callable"):
+        race.explore(42)
+
+
+def test_explore_cannot_be_nested():
+    inner_error = []
+
+    def body():
+        try:
+            race.explore(programs.correct_counter, runs=1)
+        except RuntimeError as exc:
+            inner_error.append(str(exc))
+
+    race.explore(body, seed=1, runs=1)
+    assert inner_error and "already running" in inner_error[0]
+
+
+def test_time_budget_stops_early_and_says_so():
+    outcome = race.explore(programs.correct_pool, seed=1, runs=100_000, time_budget=0.2)
+    assert outcome.ok
+    assert outcome.runs < 100_000
+    assert any("time budget" in note for note in outcome.notes)
+
+
+def test_replay_hint_becomes_the_last_line():
+    outcome = race.explore(programs.racy_counter, seed=1, runs=100, replay_hint="autograder check counter --seed {seed}")
+    assert outcome.report.splitlines()[-1] == f"autograder check counter --seed {outcome.seed}"
+
+
+def test_locks_created_at_import_time_are_modelled():
+    """A module-level lock, a class-attribute lock and `from threading import Lock` are all modelled."""
+    outcome = race.explore(student_like.use_imported_locks, seed=1, runs=150)
+    assert outcome.ok, outcome.report
+    assert outcome.controlled
+    racy = race.explore(student_like.racy_with_imported_lock, seed=1, runs=300)
+    assert racy.kind == "assertion"
+    assert racy.controlled
+
+
+def test_blocking_the_engine_cannot_model_does_not_hang_the_run():
+    def body():
+        def stuck():
+            select.select([], [], [], 0.5)  # a real wait in C
+
+        t = threading.Thread(target=stuck)
+        t.start()
+        total = 0
+        for i in range(10):
+            total += i
+        t.join()
+        assert total == 45
+
+    outcome = race.explore(body, seed=1, runs=2, stall_timeout=0.05)
+    assert outcome.ok, outcome.report
+    assert not outcome.controlled
+    assert any("not fully controlled" in note for note in outcome.notes)
+
+
+def test_scope_can_be_narrowed_to_files():
+    # with the program file out of scope, there are no preemption points and the race is not seen
+    outcome = race.explore(programs.racy_counter, seed=1, runs=50, scope=["/nonexistent"])
+    assert outcome.ok
+    assert race.explore(programs.racy_counter, seed=1, runs=50, scope=[programs.__file__]).kind == "assertion"
+
+
+def test_checkpoint_outside_a_run_does_nothing():
+    race.checkpoint("nothing to do")
+    assert not race.in_scenario()
