@@ -196,6 +196,7 @@ def _outcome(fn: Any, res: RunResult, *, runs: int, elapsed: float, hint: str | 
         controlled=not res.uncontrolled and not res.leaked,
         tampered=bool(failure and failure.tampered), notes=list(res.notes), trace=rows,
         threads=failure.threads if failure else [], exception_type=failure.exc_type if failure else None,
+        where=list(failure.where) if failure else [],
         elapsed=elapsed, time_to_failure=time_to_failure, first_failing_seed=first_failing_seed,
     )
 

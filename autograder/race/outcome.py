@@ -41,6 +41,7 @@ class Outcome:
     trace: list[TraceRow] = field(default_factory=list)
     threads: list[dict[str, Any]] = field(default_factory=list)
     exception_type: str | None = None
+    where: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, source), innermost last
     elapsed: float = 0.0
     time_to_failure: float | None = None
     first_failing_seed: int | None = None
@@ -59,4 +60,5 @@ class Outcome:
     def from_dict(cls, data: dict[str, Any]) -> Outcome:
         data = dict(data)
         data["trace"] = [TraceRow(**row) for row in data.get("trace", [])]
+        data["where"] = [tuple(item) for item in data.get("where", [])]
         return cls(**data)

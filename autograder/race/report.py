@@ -306,7 +306,13 @@ def build_rows(log: list[tuple], names: list[str]) -> list[TraceRow]:
             rows.append(TraceRow("spawn", names[parent], note=f"starts {names[child]}"))
         elif kind == FINISH:
             _, tid, error = entry
-            rows.append(TraceRow("finish", names[tid], note="dies with an exception" if error else "finishes"))
+            if not error:
+                note = "finishes"
+            elif error in ("AssertionError", "Mistake", "RaceFailure"):
+                note = "fails its check"
+            else:
+                note = f"stops with {error}"
+            rows.append(TraceRow("finish", names[tid], note=note))
         elif kind == NOTE:
             _, tid, label, site = entry
             file, line = site if site else ("", 0)

@@ -432,7 +432,7 @@ class Run:
             rec.waiting = None
             self.progress += 1
             if self.log is not None and not self.aborting:
-                self.log.append((FINISH, rec.index, failure is not None))
+                self.log.append((FINISH, rec.index, failure.exc_type if failure is not None else None))
             for joiner in rec.joiners:
                 self.wake(joiner)
             rec.joiners.clear()

@@ -1,0 +1,1 @@
+"""The shared-counter exercise: its hidden suite is hidden_tests.py."""

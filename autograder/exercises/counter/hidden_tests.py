@@ -1,0 +1,182 @@
+"""Hidden suite for counter.py: 25 points. Runs the student's code under the race engine."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from autograder.testing import expect, race_check
+
+STUDENT_MODULE = "counter"
+
+
+@pytest.mark.points(3)
+def test_arithmetic_with_one_thread(student, fake):
+    """Counting up and down from a start value, with one thread."""
+    expect(student.Counter().value == 0, "Counter() should start at 0.")
+    start = fake.random_int(-50, 50)
+    counter = student.Counter(start)
+    expect(counter.value == start, f"Counter({start}).value should be {start}, not {counter.value}.")
+    expected = start
+    for _ in range(12):
+        amount = fake.random_int(0, 9)
+        if fake.boolean():
+            counter.increment(amount)
+            expected += amount
+        else:
+            counter.decrement(amount)
+            expected -= amount
+    counter.increment()
+    counter.decrement()
+    counter.decrement()
+    expected -= 1
+    expect(counter.value == expected,
+           f"After a series of increments and decrements from {start}, value should be {expected}, "
+           f"not {counter.value}.")
+
+
+@pytest.mark.points(2)
+def test_value_is_read_only(student):
+    """`value` can be read but not assigned."""
+    counter = student.Counter(3)
+    try:
+        counter.value = 10
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("Assigning to counter.value should raise AttributeError: make it a read-only property.")
+    expect(counter.value == 3, "counter.value changed although it should be read-only.")
+
+
+@pytest.mark.points(2)
+def test_count_concurrently_edges(student):
+    """count_concurrently with one thread, and with no increments."""
+
+    def body():
+        expect(student.count_concurrently(1, 0) == 0, "count_concurrently(1, 0) should return 0.")
+        got = student.count_concurrently(1, 7)
+        expect(got == 7, f"count_concurrently(1, 7) should return 7, not {got}.")
+        got = student.count_concurrently(3, 0)
+        expect(got == 0, f"count_concurrently(3, 0) should return 0, not {got}.")
+
+    race_check(body, runs=5)
+
+
+def _run_workers(counter, plan):
+    threads = [threading.Thread(target=work, args=args) for work, args in plan]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+@pytest.mark.points(5)
+def test_no_increment_is_lost(student, fake):
+    """Increments from three threads at once are never lost."""
+    amount = fake.random_int(1, 4)
+    counts = [fake.random_int(4, 8) for _ in range(3)]
+    total = sum(counts)
+
+    def body():
+        counter = student.Counter()
+
+        def work(n):
+            for _ in range(n):
+                counter.increment(amount)
+
+        _run_workers(counter, [(work, (n,)) for n in counts])
+        missing = (total * amount - counter.value) // amount
+        expect(counter.value == total * amount,
+               f"{missing} of {total} increments were lost: after {total} calls of increment({amount}) from "
+               f"3 threads the counter shows {counter.value}, not {total * amount}.")
+
+    race_check(body, runs=80, idea="read-modify-write")
+
+
+@pytest.mark.points(4)
+def test_mixed_increments_and_decrements(student, fake):
+    """Increments and decrements racing each other all count."""
+    start = fake.random_int(0, 30)
+    ups, downs = fake.random_int(3, 6), fake.random_int(3, 6)
+
+    def body():
+        counter = student.Counter(start)
+
+        def up():
+            for _ in range(ups):
+                counter.increment(2)
+
+        def down():
+            for _ in range(downs):
+                counter.decrement(1)
+
+        _run_workers(counter, [(up, ()), (down, ()), (up, ()), (down, ())])
+        expected = start + 2 * 2 * ups - 2 * downs
+        expect(counter.value == expected,
+               f"Two threads incremented and two decremented; the counter should end at {expected} but "
+               f"shows {counter.value}: some updates were lost.")
+
+    race_check(body, runs=80, idea="read-modify-write")
+
+
+@pytest.mark.points(5)
+def test_count_concurrently_loses_nothing(student, fake):
+    """count_concurrently's own threads lose no increments."""
+    n_threads, per_thread = fake.random_int(2, 4), fake.random_int(5, 9)
+    expected = n_threads * per_thread
+
+    def body():
+        got = student.count_concurrently(n_threads, per_thread)
+        expect(got == expected,
+               f"count_concurrently({n_threads}, {per_thread}) returned {got}: {expected - got} of {expected} "
+               "increments were lost.")
+
+    race_check(body, runs=80, idea="read-modify-write")
+
+
+@pytest.mark.points(2)
+def test_count_concurrently_runs_threads_at_the_same_time(student, monkeypatch):
+    """count_concurrently really runs n_threads threads, at the same time."""
+    calls = []
+    original = student.Counter.increment
+
+    def recording_increment(self, *args, **kwargs):
+        me = threading.current_thread()
+        alive = [t for t in {c[0] for c in calls} | {me} if t.is_alive()]
+        calls.append((me, len(alive)))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(student.Counter, "increment", recording_increment)
+
+    def body():
+        calls.clear()
+        main = threading.current_thread()
+        student.count_concurrently(3, 4)
+        workers = {thread for thread, _ in calls}
+        expect(main not in workers,
+               "count_concurrently did the increments in the calling thread: call start(), not run(), "
+               "so each thread does its share.", idea="real-concurrency")
+        expect(len(workers) == 3,
+               f"count_concurrently(3, 4) should let 3 threads each call increment(); "
+               f"{len(workers)} thread(s) did.", idea="real-concurrency")
+        expect(max(count for _, count in calls) >= 2,
+               "Your threads ran one after another, never at the same time: start them all, then join them.",
+               idea="real-concurrency")
+
+    race_check(body, runs=3)
+
+
+@pytest.mark.points(2)
+def test_count_concurrently_joins_its_threads(student):
+    """count_concurrently waits for its threads before it returns."""
+
+    def body():
+        before = set(threading.enumerate())
+        student.count_concurrently(3, 3)
+        left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        expect(not left,
+               f"{len(left)} thread(s) were still running when count_concurrently returned: join every "
+               "thread before reading the result.", idea="join")
+
+    race_check(body, runs=20)
