@@ -56,6 +56,26 @@ class RunResult:
     leaked: list[str] = field(default_factory=list)
 
 
+def _stop_again(run: Run) -> None:
+    """Raise RunAborted once more in threads that swallowed it and keep running.
+
+    An asynchronous exception reaches a thread at its next bytecode whether or not it is still
+    traced. Never while the thread is inside engine code, where it could leave a lock held.
+    """
+    import ctypes
+
+    from .runtime import FINISHED, RunAborted, _in_engine
+
+    for rec in run.records:
+        if rec.state == FINISHED or not rec.abort_delivered or rec.ident is None or rec.in_engine:
+            continue
+        if rec.exited.acquire(False):
+            rec.exited.release()
+            continue
+        if not _in_engine(rec):
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(rec.ident), ctypes.py_object(RunAborted))
+
+
 class Engine:
     """Everything one explore/replay call needs: scope, backend, patches and the current run."""
 
@@ -141,6 +161,7 @@ class Engine:
                 if run.aborting:
                     if stalled >= EXIT_TIMEOUT:
                         return  # unwinding threads that do not end are reaped as leaked
+                    _stop_again(run)
                 elif stalled >= self.hang_timeout:
                     run.hang(stalled)
                     since = now
@@ -391,7 +412,8 @@ def explore(
             if res.failure is None:
                 continue
             time_to_failure = _orig_perf_counter() - started
-            best = _shrink(engine, fn, res, base, max_steps) if shrink else res
+            # a runaway run has nothing to shrink: the schedule is not what makes it fail
+            best = _shrink(engine, fn, res, base, max_steps) if shrink and res.failure.kind != "step-limit" else res
             recorded = engine.run_once(fn, best.seed, max_steps, record=True)
             if recorded.failure is None or recorded.failure.kind != best.failure.kind:  # type: ignore[union-attr]
                 if best is not res:

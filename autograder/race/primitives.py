@@ -447,8 +447,10 @@ def _thread_join(self: threading.Thread, timeout: float | None = None) -> None:
         return None
     run, rec = _current()
     if rec is None or target.run is not run:
-        # joined from outside the scenario: wait for the real OS thread to end
-        target.exited.acquire(True, -1 if timeout is None else max(timeout, 0))
+        # joined from outside the scenario: wait for the real OS thread to end (and leave the
+        # lock as it was, for the engine's own reaping)
+        if target.exited.acquire(True, -1 if timeout is None else max(timeout, 0)):
+            target.exited.release()
         return None
     if target is rec:
         raise RuntimeError("cannot join current thread")

@@ -121,6 +121,7 @@ class Run:
         self.ended.acquire()
         self.lock_sites: dict[tuple[str, int], int] = {}
         self.hashes = 0  # creation numbers of threads and futures (see primitives._run_hash)
+        self.stubborn_steps = 0  # steps run by threads that swallowed RunAborted
 
     # ------------------------------------------------------------------ threads
 
@@ -162,6 +163,11 @@ class Run:
             thread._ident = ident
             if _get_native_id is not None:
                 thread._native_id = _get_native_id()
+            # after the run, threading's own is_alive()/join() must see this OS thread's real end
+            if hasattr(thread, "_handle"):
+                thread._handle = _Handle(rec)
+            else:
+                thread._tstate_lock = rec.exited
             with threading._active_limbo_lock:
                 threading._active[ident] = thread
         error: BaseException | None = None
@@ -192,8 +198,6 @@ class Run:
                     with threading._active_limbo_lock:
                         if threading._active.get(ident) is thread:
                             del threading._active[ident]
-                    if hasattr(thread, "_is_stopped"):
-                        thread._is_stopped = True
                 rec.exited.release()
 
     def start(self, main: ThreadRecord) -> None:
@@ -284,6 +288,12 @@ class Run:
                 if not self.aborting:
                     self._rejoin(rec)
                 if self.aborting:
+                    if rec.abort_delivered:
+                        # it caught RunAborted and keeps running: remind it now and then
+                        self.stubborn_steps += 1
+                        if self.stubborn_steps % 2000 == 0:
+                            raise RunAborted()
+                        return
                     self._deliver_abort(rec)
                     return
             self.steps += 1
@@ -606,6 +616,27 @@ class Run:
                 self.fail(None, Failure("exception", "interrupted"))
         finally:
             self.mu.release()
+
+
+class _Handle:
+    """Stands in for threading's _ThreadHandle (3.13+) on a thread the engine ran."""
+
+    def __init__(self, rec: ThreadRecord) -> None:
+        self._rec = rec
+        self.ident = rec.ident
+
+    def is_done(self) -> bool:
+        if self._rec.exited.acquire(False):
+            self._rec.exited.release()
+            return True
+        return False
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._rec.exited.acquire(True, -1 if timeout is None else max(timeout, 0)):
+            self._rec.exited.release()
+
+    def _set_done(self) -> None:
+        pass
 
 
 class Sleeping:

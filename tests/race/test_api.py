@@ -117,3 +117,33 @@ def test_scope_can_be_narrowed_to_files():
 def test_checkpoint_outside_a_run_does_nothing():
     race.checkpoint("nothing to do")
     assert not race.in_scenario()
+
+
+def test_a_run_stuck_outside_the_engine_is_given_up_not_waited_for():
+    """With nothing else to run, a thread stuck in a C call ends the run as step-limit."""
+
+    def body():
+        select.select([], [], [], 1.5)  # the only thread waits in C, longer than hang_timeout
+
+    outcome = race.explore(body, seed=1, runs=1, stall_timeout=0.05, hang_timeout=0.3)
+    assert outcome.kind == "step-limit"
+    assert "cannot control" in outcome.message
+    assert not outcome.controlled
+
+
+def test_code_that_swallows_the_stop_signal_still_ends():
+    """A thread that catches BaseException once is still unwound and reaped."""
+
+    def body():
+        def stubborn():
+            for _ in range(3):
+                try:
+                    while True:
+                        pass
+                except BaseException:  # noqa: BLE001 - exactly what the test is about
+                    continue
+
+        threading.Thread(target=stubborn).start()
+
+    outcome = race.explore(body, seed=1, runs=1, max_steps=3_000)
+    assert outcome.kind == "step-limit"
