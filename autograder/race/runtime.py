@@ -15,6 +15,7 @@ takes it, so it is never contended.
 from __future__ import annotations
 
 import _thread
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -155,6 +156,12 @@ class Run:
         return rec
 
     def _bootstrap(self, rec: ThreadRecord) -> None:
+        cpus = self.engine.cpus
+        if cpus is not None:
+            try:
+                os.sched_setaffinity(0, cpus)  # this thread only: handoffs on one core are 2-4x faster
+            except OSError:
+                pass
         ident = _get_ident()
         rec.ident = ident
         self.by_ident[ident] = rec

@@ -74,7 +74,8 @@ def test_time_budget_stops_early_and_says_so():
 
 
 def test_replay_hint_becomes_the_last_line():
-    outcome = race.explore(programs.racy_counter, seed=1, runs=100, replay_hint="autograder check counter --seed {seed}")
+    hint = "autograder check counter --seed {seed}"
+    outcome = race.explore(programs.racy_counter, seed=1, runs=100, replay_hint=hint)
     assert outcome.report.splitlines()[-1] == f"autograder check counter --seed {outcome.seed}"
 
 
