@@ -40,6 +40,28 @@ EXIT_TIMEOUT = 2.0  # seconds an unwinding thread may take before it counts as l
 _active = _allocate_lock()  # one explore/replay at a time per process
 
 
+def _after_fork_in_child() -> None:
+    """A scenario thread forked: the child has only that thread, so it runs uncontrolled."""
+    engine = primitives.ENGINE
+    if engine is None:
+        return
+    primitives.ENGINE = None
+    run = engine.run
+    engine.run = None
+    if run is not None:
+        run.aborting = True  # points in the forking thread return at once from now on
+        for rec in run.records:
+            rec.abort_delivered = True
+        run.mu = _allocate_lock()  # the parent's lock may have been held by another thread
+    import sys
+
+    sys.settrace(None)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 @dataclass
 class RunResult:
     seed: int

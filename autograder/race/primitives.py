@@ -304,6 +304,10 @@ class ModelRLock:
     def locked(self) -> bool:
         return self._busy()
 
+    def _at_fork_reinit(self) -> None:
+        self._reset()
+        self._fallback = None
+
     def describe(self) -> str:
         return self.label
 

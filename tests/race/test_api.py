@@ -148,3 +148,26 @@ def test_code_that_swallows_the_stop_signal_still_ends():
 
     outcome = race.explore(body, seed=1, runs=1, max_steps=3_000)
     assert outcome.kind == "step-limit"
+
+
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
+def test_a_fork_inside_a_scenario_thread_does_not_hang_the_child():
+    import os
+
+    def body():
+        def worker():
+            pid = os.fork()
+            if pid == 0:
+                lock = threading.Lock()  # the child runs uncontrolled: a real lock
+                with lock:
+                    pass
+                os._exit(7)
+            _, status = os.waitpid(pid, 0)
+            assert os.WEXITSTATUS(status) == 7
+
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join()
+
+    outcome = race.explore(body, seed=1, runs=3, stall_timeout=0.05)
+    assert outcome.ok, outcome.report
