@@ -311,20 +311,27 @@ class Run:
                 note = self.engine.annotate(rec, code, offset, frame)
                 if note:
                     log.append((ANNOT, rec.index, note))
-            if self.steps > self.max_steps:
+            if visible:
+                self._decide(rec)
+            elif self.steps > self.max_steps:
                 self._step_limit(rec)
-            if visible and len(self.runnable) > 1:
-                self.decisions += 1
-                nxt = self.strategy.choose(self.runnable, rec)
-                if nxt is not rec:
-                    self.preemptions += 1
-                    if log is not None:
-                        log.append((SWITCH, rec.index, nxt.index, "preempt"))
-                    self._handoff(rec, nxt)
             if log is not None:
                 log.append((STEP, rec.index, code, offset))  # the instruction runs now
         finally:
             mu.release()
+
+    def _decide(self, rec: ThreadRecord) -> None:
+        """With mu held, at a point where a switch can matter: let the strategy choose who runs."""
+        if self.steps > self.max_steps:
+            self._step_limit(rec)
+        if len(self.runnable) > 1:
+            self.decisions += 1
+            nxt = self.strategy.choose(self.runnable, rec)
+            if nxt is not rec:
+                self.preemptions += 1
+                if self.log is not None:
+                    self.log.append((SWITCH, rec.index, nxt.index, "preempt"))
+                self._handoff(rec, nxt)
 
     def checkpoint(self, rec: ThreadRecord, label: str) -> None:
         """An explicit preemption point requested by harness code (``race.checkpoint``)."""
@@ -336,16 +343,7 @@ class Run:
             self.progress += 1
             if self.log is not None:
                 self.log.append((NOTE, rec.index, label, _user_site(self, sys._getframe(1))))
-            if self.steps > self.max_steps:
-                self._step_limit(rec)
-            if len(self.runnable) > 1:
-                self.decisions += 1
-                nxt = self.strategy.choose(self.runnable, rec)
-                if nxt is not rec:
-                    self.preemptions += 1
-                    if self.log is not None:
-                        self.log.append((SWITCH, rec.index, nxt.index, "preempt"))
-                    self._handoff(rec, nxt)
+            self._decide(rec)
         finally:
             self.leave()
 
@@ -421,16 +419,9 @@ class Run:
         try:
             if self.aborting:
                 return
-            if seconds <= 0:
+            if seconds <= 0:  # sleep(0): the classic way to say "let another thread run"
                 self.steps += 1
-                if len(self.runnable) > 1:
-                    self.decisions += 1
-                    nxt = self.strategy.choose(self.runnable, rec)
-                    if nxt is not rec:
-                        self.preemptions += 1
-                        if self.log is not None:
-                            self.log.append((SWITCH, rec.index, nxt.index, "preempt"))
-                        self._handoff(rec, nxt)
+                self._decide(rec)
                 return
             self.block(rec, Sleeping(seconds), self.clock + seconds)
         finally:
