@@ -388,6 +388,18 @@ def render_rows(rows: list[TraceRow]) -> list[str]:
     return lines
 
 
+def describe_thread(state: dict[str, Any], kind: str) -> str:
+    """One thread of a deadlock or step-limit report: what it holds and waits for."""
+    parts = []
+    if state["holds"]:
+        parts.append(f"holds {', '.join(state['holds'])}")
+    if state["state"] == BLOCKED and state["waits_for"]:
+        parts.append(f"waits for {state['waits_for']}" + (" (with a timeout)" if state["timeout"] else ""))
+    elif state["state"] != BLOCKED:
+        parts.append("is running" if kind == "step-limit" else "could run")
+    return f"{state['name']} {' and '.join(parts)}" if parts else state["name"]
+
+
 def _site_text(site: Any) -> str:
     if not site:
         return "outside the code under test"
@@ -417,16 +429,9 @@ def render(
         if failure.exc_text and "\n" in failure.exc_text:
             out.extend("  | " + part for part in failure.exc_text.splitlines()[1:12])
     else:
-        out.append(failure.message[0].upper() + failure.message[1:] + ".")
+        out.append(failure.message[0].upper() + failure.message[1:].rstrip(".") + ".")
         for state in failure.threads:
-            parts = [f"  {state['name']}"]
-            if state["holds"]:
-                parts.append(f"holds {', '.join(state['holds'])}")
-            if state["state"] == BLOCKED and state["waits_for"]:
-                parts.append(f"waits for {state['waits_for']}" + (" (with a timeout)" if state["timeout"] else ""))
-            elif state["state"] != BLOCKED:
-                parts.append("is running" if failure.kind == "step-limit" else "could run")
-            out.append(", ".join(parts[:1] + [" ".join(parts[1:])]) if len(parts) > 1 else parts[0])
+            out.append(f"  {describe_thread(state, failure.kind)}")
             out.append(f"      at {_site_text(state['site'])}")
     plural = "" if preemptions == 1 else "s"
     out.append("")

@@ -568,10 +568,12 @@ class Run:
                 return
             others = [r for r in self.runnable if r is not holder and not r.detached]
             site = _user_site(self, sys._current_frames().get(holder.ident))
-            where = f" at {site[0]}:{site[1]}" if site else ""
+            from .report import display_path
+
+            where = f" (at {display_path(site[0])}:{site[1]})" if site else ""
             note = (
-                f"{holder.name} waited {stalled_for:.2f}s in code the engine cannot control{where}; "
-                "this run was not fully controlled"
+                f"{holder.name} waited in code the engine cannot control{where}, so other threads "
+                "went on without it: this run was not fully controlled"
             )
             if note not in self.notes:
                 self.notes.append(note)
