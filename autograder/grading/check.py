@@ -40,7 +40,7 @@ def _braces(text: str) -> str:
 
 
 def run_check(exercise_name: str, path: str | None, *, seed: int | None = None, test: str | None = None,
-              hidden: bool = False, limits: sandbox.Limits = sandbox.Limits()) -> tuple[int, list[CheckLine]]:
+              hidden: bool = False, limits: sandbox.Limits = sandbox.DEFAULT_LIMITS) -> tuple[int, list[CheckLine]]:
     """Run the checks; returns (seed, one line per test). Raises CheckUsageError on bad usage."""
     try:
         exercise = get(exercise_name)

@@ -127,7 +127,7 @@ def grade_submission(
     catalogs: dict[str, catalog_mod.SuiteCatalog],
     *,
     seed: int,
-    limits: sandbox.Limits = sandbox.Limits(),
+    limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
     replay: str = HIDDEN_REPLAY,
     cancel: threading.Event | None = None,
 ) -> SubmissionResult:
@@ -244,7 +244,7 @@ def grade_class(
     jobs: int | None = None,
     seed: int | None = None,
     shard: tuple[int, int] | None = None,
-    limits: sandbox.Limits = sandbox.Limits(),
+    limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ClassRun:
     """Grade every student folder in ``submissions`` (or one shard of them) into ``out``."""

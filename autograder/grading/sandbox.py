@@ -52,6 +52,9 @@ class Limits:
                       self.max_children)
 
 
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(frozen=True)
 class PlannedTest:
     """One test to run: which exercise (its student module), which suite file, which test."""
@@ -246,7 +249,7 @@ def run_tests(
     *,
     seed: int,
     replay: str,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     cancel: threading.Event | None = None,
 ) -> dict[tuple[str, str], Verdict]:
     """Run ``plan`` against the student's ``files``; one :class:`Verdict` per planned test.

@@ -52,7 +52,7 @@ def build(trace: list[dict[str, Any]] | None) -> Timeline:
     for row in trace:
         kind = row.get("kind", "step")
         thread = row.get("thread", "")
-        note = row.get("note", "") or ""
+        note = shorten(row.get("note", "") or "")
         if kind in ("step", "block", "note"):
             place = f"{row.get('file', '')}:{row.get('line', 0)}" if row.get("file") else ""
             source = row.get("source", "") or ""
@@ -69,6 +69,14 @@ def build(trace: list[dict[str, Any]] | None) -> Timeline:
         else:  # gap and anything new
             timeline.rows.append(Row(-1, Cell("", note, kind)))
     return timeline
+
+
+def shorten(note: str, keep: int = 2) -> str:
+    """A long run of annotations ("reads x -> 1; writes x = 2; ...") cut to its first and last parts."""
+    parts = [p.strip() for p in note.split(";") if p.strip()]
+    if len(parts) <= keep + 1:
+        return "; ".join(parts)
+    return "; ".join(parts[:keep]) + "; …; " + parts[-1]
 
 
 def _md_escape(text: str) -> str:

@@ -100,7 +100,7 @@ def classroom_result(result: SubmissionResult) -> dict[str, Any]:
             "tests": tests}
 
 
-def report(repository: Path, *, seed: int | None = None, limits: sandbox.Limits = sandbox.Limits(),
+def report(repository: Path, *, seed: int | None = None, limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
            github_output: str | None = None) -> tuple[SubmissionResult, str]:
     """Grade the repository; append ``result=<base64>`` to GITHUB_OUTPUT when it is set."""
     exercises = catalog_mod.available_exercises(hidden=True)

@@ -88,7 +88,8 @@ def register(subparsers: Any) -> None:
     build.add_argument("--seed", type=seed_value, default=None, metavar="S",
                        help="grade every submission with this seed (default: a fresh one each time)")
     build.set_defaults(func=cmd_gradescope_build)
-    run = verbs.add_parser("run", help="grade ROOT/submission into ROOT/results/results.json (what run_autograder does)")
+    run = verbs.add_parser("run", help="grade ROOT/submission into ROOT/results/results.json "
+                                       "(what run_autograder does)")
     run.add_argument("--root", default="/autograder", metavar="ROOT")
     run.add_argument("--seed", type=seed_value, default=None, metavar="S")
     add_limit_options(run)

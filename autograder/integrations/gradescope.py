@@ -62,7 +62,7 @@ def build_zip(out: Path, *, seed: int | None = None) -> Path:
     return out
 
 
-def run(root: Path, *, seed: int | None = None, limits: sandbox.Limits = sandbox.Limits()) -> Path:
+def run(root: Path, *, seed: int | None = None, limits: sandbox.Limits = sandbox.DEFAULT_LIMITS) -> Path:
     """Grade ``root/submission`` as one student and write ``root/results/results.json``."""
     submission = root / "submission"
     results_path = root / "results" / "results.json"

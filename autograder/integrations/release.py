@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import autograder
 from autograder import resources
 from autograder.exercises import EXERCISES
 
@@ -55,7 +54,3 @@ def build(out: Path) -> Path:
     wheel = build_wheel(wheels, include_hidden=False)
     (out / "README.md").write_text(README.format(wheel=wheel.name, exercises="\n".join(listed)), encoding="utf-8")
     return wheel
-
-
-def version() -> str:
-    return autograder.__version__
