@@ -34,8 +34,8 @@ def environment() -> Environment:
     global _env
     if _env is None:
         _env = Environment(loader=PackageLoader("autograder", "templates"),
-                           autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False), trim_blocks=True, lstrip_blocks=True,
-                           keep_trailing_newline=True)
+                           autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         _env.filters["points"] = format_points
     return _env
 

@@ -50,9 +50,8 @@ def grader_version() -> str:
 # ------------------------------------------------------------------------------ one submission
 
 
-def _clean_paths(text: str, work_dirs: list[str]) -> str:
-    for base in work_dirs:
-        text = text.replace(base + os.sep, "").replace(base, ".")
+def _clean_paths(text: str) -> str:
+    """Paths inside the grader's installation, shown relative to it."""
     return text.replace(str(PACKAGE_DIR.parent) + os.sep, "")
 
 
@@ -62,7 +61,7 @@ _SCRATCH = re.compile(r"/[^\s'\"]*/autograder-[A-Za-z0-9_]+/work/?")
 def _scrub(value: Any) -> Any:
     """Remove the scratch folder's (random) path from anything the child reported."""
     if isinstance(value, str):
-        return _clean_paths(_SCRATCH.sub("", value), [])
+        return _clean_paths(_SCRATCH.sub("", value))
     if isinstance(value, list):
         return [_scrub(v) for v in value]
     if isinstance(value, tuple):

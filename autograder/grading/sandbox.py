@@ -46,10 +46,6 @@ class Limits:
     open_files: int = 256
     max_children: int = 60  # children per submission before the rest is given up
 
-    def scaled(self, factor: float) -> Limits:
-        return Limits(self.test_seconds * factor, self.exercise_seconds * factor, self.cpu_seconds,
-                      self.memory_bytes, self.processes, self.output_bytes, self.open_files,
-                      self.max_children)
 
 
 DEFAULT_LIMITS = Limits()
