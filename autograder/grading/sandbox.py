@@ -127,9 +127,21 @@ def _can_drop() -> bool:
                     env=_base_env(Path(tempfile.gettempdir())),
                 )
                 _probe_result["ok"] = done.returncode == 0
-            except (OSError, subprocess.SubprocessError):
+                if done.returncode != 0:
+                    _warn(f"running the sandbox as an unprivileged user failed ({done.stderr.strip()[-300:]})")
+            except (OSError, subprocess.SubprocessError) as exc:
                 _probe_result["ok"] = False
+                _warn(f"running the sandbox as an unprivileged user failed ({exc})")
         return _probe_result["ok"]
+
+
+def _warn(message: str) -> None:
+    print(f"autograder: warning: {message}; student code runs as the grader's own user", file=sys.stderr)
+
+
+def privileges_dropped() -> bool:
+    """Whether children run as an unprivileged user here (root, and a Python that user can run)."""
+    return sandbox_uid() is not None
 
 
 def _kill_uid(uid: int) -> None:
