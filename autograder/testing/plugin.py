@@ -41,7 +41,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--ag-results", default=None, metavar="FILE",
                     help="write one JSON record per course test to FILE")
     group.addoption("--ag-replay", default=None, metavar="TEMPLATE",
-                    help="how a student replays a failure; {seed} and {test} are filled in")
+                    help="how a student replays a failure; {seed}, {test}, {file} and {module} are filled in")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -226,7 +226,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     seed = item.config._ag_seed  # type: ignore[attr-defined]
     template = item.config.getoption("ag_replay") or "pytest {file} -k {test} --ag-seed {seed}"
     CONTEXT.seed = test_seed(seed, item.name)
-    CONTEXT.replay = template.format(seed=seed, test=item.name, file=os.path.basename(str(item.fspath)))
+    module = getattr(getattr(item, "module", None), "STUDENT_MODULE", "")
+    CONTEXT.replay = template.format(seed=seed, test=item.name, file=os.path.basename(str(item.fspath)),
+                                     module=module)
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:

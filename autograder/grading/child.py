@@ -1,0 +1,297 @@
+"""The child process that runs a student's code under pytest, sandboxed, and reports on a private pipe.
+
+The grader starts ``python -I -m autograder.grading.child`` and writes one JSON line on its standard
+input: the pipe's file descriptor, a one-time HMAC key, the limits, the user to become and pytest's
+arguments. Before any student code is imported this process
+
+* reads that line and closes standard input (the key is never visible to later readers of stdin),
+* applies the resource limits (CPU time, address space, processes, file size, open files),
+* drops root privileges to the sandbox user when it has them (so RLIMIT_NPROC counts, and the
+  student's code cannot write the grader's files),
+* snapshots the grader's, pytest's and pluggy's functions.
+
+Then it runs pytest. For every test it writes a ``begin`` record, a ``call`` record once the
+student's module has been imported, and a ``result`` record with the plugin's verdict; after each
+test it checks that nothing in the snapshot was replaced. Every record carries a sequence number
+and an HMAC made with the key, so printing, or writing files, cannot forge one. The run ends with
+an ``end`` record; a child that exits without it has crashed, whatever its exit status.
+"""
+
+from __future__ import annotations
+
+import builtins
+import hmac
+import json
+import os
+import resource
+import sys
+import types
+from typing import Any
+
+PROTOCOL = 1
+SNAPSHOT_PREFIXES = ("autograder", "_pytest", "pytest", "pluggy")
+WATCHED_HOOKS = (
+    "pytest_runtest_protocol", "pytest_runtest_setup", "pytest_runtest_call", "pytest_runtest_teardown",
+    "pytest_runtest_makereport", "pytest_runtest_logreport", "pytest_pyfunc_call", "pytest_report_teststatus",
+)
+TAMPERED_EXIT = 70
+
+
+def sign(key_mac: Any, seq: int, payload: str) -> str:
+    """The HMAC of one record (``key_mac`` is an ``hmac`` object made with the key)."""
+    mac = key_mac.copy()
+    mac.update(f"{seq} {payload}".encode())
+    return mac.hexdigest()
+
+
+class Channel:
+    """Writes authenticated records on the pipe; refuses to write from a forked copy of this process."""
+
+    def __init__(self, fd: int, key: bytes) -> None:
+        self._fd = fd
+        self._mac = hmac.new(key, digestmod="sha256")
+        self._seq = 0
+        self._pid = os.getpid()
+        self._write = os.write
+        self._dumps = json.dumps
+        self._getpid = os.getpid
+
+    def send(self, record: dict[str, Any]) -> None:
+        if self._getpid() != self._pid:
+            return
+        payload = self._dumps(record, sort_keys=True, default=str)
+        line = f"{self._seq} {sign(self._mac, self._seq, payload)} {payload}\n".encode()
+        self._seq += 1
+        view = memoryview(line)
+        while view:
+            written = self._write(self._fd, view)
+            view = view[written:]
+
+    @property
+    def pid(self) -> int:
+        return self._pid
+
+
+# ------------------------------------------------------------------------------------ integrity
+
+
+def _members(value: Any) -> list[tuple[str, Any]]:
+    """What of a module attribute must never change: the object, and a function's code."""
+    out: list[tuple[str, Any]] = [("", value)]
+    if isinstance(value, types.FunctionType):
+        out.append((".__code__", value.__code__))
+        out.append((".__defaults__", value.__defaults__))
+    elif isinstance(value, property):
+        for part in ("fget", "fset"):
+            function = getattr(value, part)
+            if isinstance(function, types.FunctionType):
+                out.append((f".{part}", function))
+                out.append((f".{part}.__code__", function.__code__))
+    elif isinstance(value, (staticmethod, classmethod)):
+        function = value.__func__
+        if isinstance(function, types.FunctionType):
+            out.append((".__func__.__code__", function.__code__))
+    return out
+
+
+def _watched(value: Any) -> bool:
+    return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, property,
+                              staticmethod, classmethod, types.ModuleType))
+
+
+class Integrity:
+    """A snapshot of the grader's, pytest's and pluggy's code; ``changes()`` names what was replaced."""
+
+    def __init__(self, config: Any = None) -> None:
+        self._config = config
+        self._entries: list[tuple[str, Any, str, Any]] = []  # (label, holder, attribute, expected)
+        self._modules: dict[str, types.ModuleType] = {}
+        for name, module in sorted(sys.modules.items()):
+            if module is None or not name.startswith(SNAPSHOT_PREFIXES):
+                continue
+            self._modules[name] = module
+            for attr, value in list(vars(module).items()):
+                if not _watched(value):
+                    continue
+                self._entries.append((f"{name}.{attr}", module, attr, value))
+                if isinstance(value, type) and getattr(value, "__module__", "") == name:
+                    for member, inner in list(vars(value).items()):
+                        if isinstance(inner, (types.FunctionType, property, staticmethod, classmethod)):
+                            self._entries.append((f"{name}.{attr}.{member}", value, member, inner))
+        for attr, value in vars(builtins).items():
+            if _watched(value):
+                self._entries.append((f"builtins.{attr}", builtins, attr, value))
+        self._deep = [(label, expected, [m for m in _members(expected)])
+                      for label, _, _, expected in self._entries]
+        self._hooks = self._hook_functions()
+        self._plugins = self._plugin_ids()
+
+    def _hook_functions(self) -> dict[str, tuple[int, ...]]:
+        if self._config is None:
+            return {}
+        hooks = {}
+        for name in WATCHED_HOOKS:
+            caller = getattr(self._config.hook, name, None)
+            if caller is not None:
+                hooks[name] = tuple(id(impl.function) for impl in caller.get_hookimpls())
+        return hooks
+
+    def _plugin_ids(self) -> frozenset[int]:
+        if self._config is None:
+            return frozenset()
+        return frozenset(id(p) for p in self._config.pluginmanager.get_plugins())
+
+    def changes(self) -> list[str]:
+        changed: list[str] = []
+        for name, module in self._modules.items():
+            if sys.modules.get(name) is not module:
+                changed.append(f"sys.modules[{name!r}]")
+        for (label, holder, attr, expected), (_, _, members) in zip(self._entries, self._deep):
+            current = vars(holder).get(attr, None) if isinstance(holder, type) else getattr(holder, attr, None)
+            if current is not expected:
+                changed.append(label)
+                continue
+            for suffix, value in members[1:]:
+                now = _resolve(expected, suffix)
+                if now is not value:
+                    changed.append(label + suffix)
+                    break
+        if self._hook_functions() != self._hooks:
+            changed.append("pytest's hook implementations")
+        if self._plugin_ids() != self._plugins:
+            changed.append("pytest's registered plugins")
+        return changed
+
+
+def _resolve(obj: Any, suffix: str) -> Any:
+    for part in suffix.strip(".").split("."):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+# ------------------------------------------------------------------------------- pytest plugin
+
+
+class ChannelPlugin:
+    """Reports each test on the channel and checks the snapshot after it."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.integrity: Integrity | None = None
+        self.record: dict[str, Any] | None = None
+        self.final_changes: list[str] = []
+        self._exit = os._exit
+
+    def _identity(self, item: Any) -> dict[str, str]:
+        module = getattr(getattr(item, "module", None), "STUDENT_MODULE", "")
+        return {"module": str(module), "test": item.name}
+
+    def pytest_collection_finish(self, session: Any) -> None:
+        self.integrity = Integrity(session.config)
+        self.channel.send({"t": "collected", "tests": [self._identity(i) for i in session.items]})
+
+    def pytest_sessionfinish(self, session: Any) -> None:
+        # checked here, before pytest's own clean-up puts back what its plugins had patched
+        self.final_changes = self.integrity.changes() if self.integrity is not None else []
+
+    def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> None:
+        if os.getpid() != self.channel.pid:
+            self._exit(0)  # a forked copy of this process got back into pytest's loop
+        self.record = None
+        self.channel.send({"t": "begin", **self._identity(item)})
+
+    def pytest_runtest_call(self, item: Any) -> None:
+        self.channel.send({"t": "call", **self._identity(item)})
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        for key, value in getattr(report, "user_properties", []):
+            if key == "autograder_result" and isinstance(value, dict):
+                self.record = value
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
+        if os.getpid() != self.channel.pid:
+            self._exit(0)
+        changed = self.integrity.changes() if self.integrity is not None else []
+        record = dict(self.record) if self.record is not None else None
+        self.channel.send({"t": "result", "record": record, "tampered": changed[:8]})
+        if changed:
+            self._exit(TAMPERED_EXIT)  # nothing this process says from now on can be trusted
+        self.record = None
+
+
+# --------------------------------------------------------------------------------- the sandbox
+
+
+def apply_limits(limits: dict[str, int]) -> None:
+    """Set each resource limit (soft and hard) that is given; keep the lower of old and new."""
+    names = {
+        "cpu": resource.RLIMIT_CPU, "as": resource.RLIMIT_AS, "nproc": resource.RLIMIT_NPROC,
+        "fsize": resource.RLIMIT_FSIZE, "nofile": resource.RLIMIT_NOFILE, "core": resource.RLIMIT_CORE,
+    }
+    for name, value in limits.items():
+        which = names.get(name)
+        if which is None or value is None:
+            continue
+        soft, hard = resource.getrlimit(which)
+        new = value if hard == resource.RLIM_INFINITY else min(value, hard)
+        if which == resource.RLIMIT_CPU:
+            resource.setrlimit(which, (new, new + 2))  # SIGXCPU first, SIGKILL two seconds later
+        else:
+            resource.setrlimit(which, (new, new))
+
+
+def drop_privileges(uid: int | None, gid: int | None) -> None:
+    if uid is None or os.getuid() != 0:
+        return
+    os.setgroups([])
+    os.setgid(gid if gid is not None else uid)
+    os.setuid(uid)
+    if os.getuid() != uid or os.geteuid() != uid:
+        raise SystemExit("could not drop privileges")
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when the grader dies (PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)
+    except Exception:  # noqa: BLE001 - best effort on systems without prctl
+        pass
+
+
+def main() -> None:
+    raw = sys.stdin.buffer.readline()
+    config = json.loads(raw)
+    del raw
+    key = bytes.fromhex(config.pop("key"))
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.chdir(config["cwd"])
+    apply_limits(config.get("limits", {}))
+    drop_privileges(config.get("uid"), config.get("gid"))
+    die_with_parent()
+    channel = Channel(int(config["fd"]), key)
+    del key
+    import pytest
+
+    import autograder.race  # noqa: F401 - loaded before student code so that it is in the snapshot
+    import autograder.testing.plugin  # noqa: F401
+
+    channel.send({"t": "hello", "protocol": PROTOCOL, "uid": os.getuid(), "pid": os.getpid()})
+    plugin = ChannelPlugin(channel)
+    exit_code = -1
+    try:
+        exit_code = int(pytest.main(list(config["args"]), plugins=[plugin]))
+    finally:
+        channel.send({"t": "end", "exit": exit_code, "tampered": plugin.final_changes[:8]})
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,317 @@
+"""Grade one submission, or a whole class in parallel, into the result model.
+
+:func:`grade_submission` runs every available exercise's hidden suite against one student's files
+in the sandbox and builds a :class:`~autograder.grading.model.SubmissionResult`. :func:`grade_class`
+grades a folder of students with ``jobs`` at once, resumes from the gradebook in OUT, shows a
+progress bar and writes every output through :mod:`autograder.grading.export`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import autograder
+
+from . import catalog as catalog_mod
+from . import export, sandbox
+from .discover import StudentFiles, discover, in_shard
+from .gradebook import Gradebook
+from .model import ExerciseResult, SubmissionResult, TestResult, format_points
+
+PACKAGE_DIR = Path(autograder.__file__).resolve().parent
+HIDDEN_REPLAY = "autograder check {module} {module}.py --hidden --seed {seed} --test {test}"
+
+_version_cache: dict[str, str] = {}
+
+
+def grader_version() -> str:
+    """``__version__`` plus a digest of the grader's own code and suites: any change re-grades."""
+    if "v" not in _version_cache:
+        digest = hashlib.sha256()
+        for path in sorted(PACKAGE_DIR.rglob("*")):
+            if path.suffix in (".py", ".j2", ".html", ".css") and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+                digest.update(path.read_bytes())
+        _version_cache["v"] = f"{autograder.__version__}+{digest.hexdigest()[:12]}"
+    return _version_cache["v"]
+
+
+# ------------------------------------------------------------------------------ one submission
+
+
+def _clean_paths(text: str) -> str:
+    """Paths inside the grader's installation, shown relative to it."""
+    return text.replace(str(PACKAGE_DIR.parent) + os.sep, "")
+
+
+_SCRATCH = re.compile(r"/[^\s'\"]*/autograder-[A-Za-z0-9_]+/work/?")
+
+
+def _scrub(value: Any) -> Any:
+    """Remove the scratch folder's (random) path from anything the child reported."""
+    if isinstance(value, str):
+        return _clean_paths(_SCRATCH.sub("", value))
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, tuple):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    return value
+
+
+_OUTCOME_KEYS = ("ok", "kind", "seed", "message", "strategy", "preemptions", "steps", "controlled", "tampered",
+                 "notes", "trace", "threads", "exception_type", "where")
+
+
+def _student_outcome(outcome: Any) -> dict[str, Any] | None:
+    if not isinstance(outcome, dict):
+        return None
+    return _scrub({k: outcome.get(k) for k in _OUTCOME_KEYS if k in outcome})
+
+
+def explain(verdict: sandbox.Verdict, file_name: str, limits: sandbox.Limits) -> str:
+    """Student-facing words for a test that left no verdict of its own (hang, crash, tampering)."""
+    reason = verdict.reason
+    importing = reason.endswith(";import")
+    reason = reason.removesuffix(";import")
+    if verdict.status == "timeout":
+        if reason == "exercise-budget":
+            return (f"This exercise used up its time limit ({limits.exercise_seconds:g} seconds for all its tests) "
+                    "before this test could finish, so it earns no points.")
+        if importing:
+            return (f"Importing {file_name} did not finish within {limits.test_seconds:g} seconds, so it was "
+                    "stopped, and every test of this exercise needs it. Code at the top level of your file "
+                    "should only define things: look for an endless loop, a wait or a sleep there.")
+        return (f"This test did not finish within {limits.test_seconds:g} seconds, so it was stopped. Your code "
+                "probably hangs: an endless loop, a deadlock (threads waiting for each other), or a wait "
+                "that nothing ends.")
+    if verdict.status == "crashed":
+        during = f"while {file_name} was being imported" if importing else "while this test ran"
+        if reason.startswith("exit"):
+            return (f"The test process ended {during}: your code called os._exit() (or exited some other way "
+                    f"that skips clean-up; status {reason.split()[-1]}). Never end the process from library code.")
+        causes = {
+            "SIGXCPU": "your code used more than its CPU-time limit (an endless computation?)",
+            "SIGXFSZ": f"your code printed or wrote more than {limits.output_bytes // sandbox.MiB} MB",
+            "SIGKILL": "the process was killed, most likely for using too much memory",
+            "SIGSEGV": "Python itself crashed (a segmentation fault)",
+            "SIGABRT": "Python itself aborted",
+            "SIGBUS": "Python itself crashed (a bus error)",
+        }
+        cause = causes.get(reason, f"it was ended by {reason}")
+        return f"The test process died {during}: {cause}."
+    if verdict.status == "tampered":
+        what = reason if reason not in ("exit", "channel") else "the grader's results channel"
+        return (f"Your code changed part of pytest or of the grader ({what}). A test that does that cannot be "
+                "trusted, so it earns no points. Test your code; don't patch the tests.")
+    if reason == "not-collected":
+        return "This test was not found when the suite was collected: tell your instructor."
+    return "The grader could not run this test (it gave up after several attempts): tell your instructor."
+
+
+def grade_submission(
+    files: StudentFiles,
+    catalogs: dict[str, catalog_mod.SuiteCatalog],
+    *,
+    seed: int,
+    limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
+    replay: str = HIDDEN_REPLAY,
+    cancel: threading.Event | None = None,
+) -> SubmissionResult:
+    """Run every suite in ``catalogs`` against one student's files (in the sandbox)."""
+    started = time.monotonic()
+    plan: list[sandbox.PlannedTest] = []
+    copies: dict[str, Path] = {}
+    for name, cat in catalogs.items():
+        path = files.exercises.get(name)
+        if path is None:
+            continue
+        copies[cat.exercise.file_name] = path
+        plan.extend(sandbox.PlannedTest(name, cat.suite, t.name) for t in cat.tests)
+    if copies:
+        for helper, path in files.helpers.items():
+            copies.setdefault(helper, path)
+    verdicts = sandbox.run_tests(copies, plan, seed=seed, replay=replay, limits=limits, cancel=cancel) if plan else {}
+    exercises = []
+    for name, cat in catalogs.items():
+        exercise = cat.exercise
+        path = files.exercises.get(name)
+        if path is None:
+            message = (f"No {exercise.file_name} was found in your submission, so this exercise earns 0 of "
+                       f"{format_points(cat.max_points)} points.")
+            tests = [TestResult(t.name, t.title, t.points, 0.0, "missing", feedback=message) for t in cat.tests]
+            exercises.append(ExerciseResult(name, exercise.title, cat.max_points, "missing", None, message, tests))
+            continue
+        tests = []
+        for t in cat.tests:
+            verdict = verdicts.get((name, t.name))
+            replay_cmd = replay.format(module=name, seed=seed, test=t.name, file=cat.suite.name)
+            test_seed = sandbox_seed(seed, t.name)
+            if verdict is None:
+                verdict = sandbox.Verdict(sandbox.PlannedTest(name, cat.suite, t.name), "error", reason="gave-up")
+            record = verdict.record or {}
+            status = verdict.status
+            if status in ("passed", "failed", "error", "skipped") and verdict.record is not None:
+                feedback = _scrub(str(record.get("feedback") or ""))
+                if status == "error" and not feedback:
+                    feedback = "This test could not run."
+                if status == "skipped":
+                    feedback = feedback or "This test was skipped, so it earns no points."
+            else:
+                feedback = explain(verdict, exercise.file_name, limits)
+            points = t.points if status == "passed" else 0.0
+            tests.append(TestResult(
+                name=t.name, title=t.title, max_points=t.points, points=points, status=status,
+                feedback=feedback, replay="" if status == "passed" else replay_cmd, seed=test_seed,
+                duration=round(verdict.duration, 3),
+                outcome=_student_outcome(record.get("outcome")) if status != "passed" else None,
+            ))
+        note = files.notes.get(name, "")
+        exercises.append(ExerciseResult(name, exercise.title, cat.max_points, "graded", files.relative(path), note,
+                                        tests))
+    return SubmissionResult(
+        student=files.student, exercises=exercises, seed=seed, grader_version=grader_version(),
+        duration=round(time.monotonic() - started, 3), graded_at=time.time(),
+    )
+
+
+def sandbox_seed(base: int, test_name: str) -> int:
+    from autograder.testing.plugin import test_seed
+
+    return test_seed(base, test_name)
+
+
+# ---------------------------------------------------------------------------------- a class
+
+
+@dataclass
+class ClassRun:
+    """What :func:`grade_class` did, for the command line's summary."""
+
+    out: Path
+    results: list[SubmissionResult] = field(default_factory=list)
+    graded: int = 0
+    reused: int = 0
+    seed: int = 0
+    interrupted: bool = False
+
+
+class GradingError(ValueError):
+    """Bad input to grading (reported as one line, nothing lost)."""
+
+
+def resolve_seed(given: int | None, book: Gradebook) -> int:
+    if given is not None:
+        return given
+    stored = book.meta("seed")
+    if stored is not None:
+        return int(stored)
+    return random.SystemRandom().randrange(1 << 31)
+
+
+def resolve_seed_for_single(given: int | None) -> int:
+    """The seed of a one-submission run (Gradescope, GitHub Classroom): given, or fresh."""
+    return given if given is not None else random.SystemRandom().randrange(1 << 31)
+
+
+def check_writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise GradingError(f"cannot write to {out}: {exc.strerror or exc}") from None
+
+
+def grade_class(
+    submissions: Path,
+    out: Path,
+    *,
+    jobs: int | None = None,
+    seed: int | None = None,
+    shard: tuple[int, int] | None = None,
+    limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> ClassRun:
+    """Grade every student folder in ``submissions`` (or one shard of them) into ``out``."""
+    students = [s for s in discover(submissions) if in_shard(s.student, shard)]
+    check_writable(out)
+    exercises = catalog_mod.available_exercises(hidden=True)
+    if not exercises:
+        raise GradingError("no exercise has a hidden suite in this installation, so there is nothing to grade")
+    catalogs = catalog_mod.collect(exercises, hidden=True)
+    book = Gradebook(out / "gradebook.sqlite")
+    try:
+        run_seed = resolve_seed(seed, book)
+        book.set_meta("seed", str(run_seed))
+        book.set_meta("grader_version", grader_version())
+        book.set_meta("shard", f"{shard[0]}/{shard[1]}" if shard else "")
+        version = grader_version()
+        run = ClassRun(out=out, seed=run_seed)
+        todo: list[tuple[StudentFiles, str]] = []
+        results: dict[str, SubmissionResult] = {}
+        for student in students:
+            fingerprint = student.fingerprint(f"{version}\0{run_seed}\0{','.join(catalogs)}")
+            stored = book.get(student.student)
+            if stored is not None and stored.fingerprint == fingerprint:
+                results[student.student] = stored
+                run.reused += 1
+                export.write_student(out, stored)
+            else:
+                todo.append((student, fingerprint))
+        total = len(students)
+        done_count = len(results)
+        if progress:
+            progress(done_count, total, "")
+        cancel = threading.Event()
+        workers = max(1, jobs or os.cpu_count() or 1)
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grader")
+        futures: dict[Future, tuple[StudentFiles, str]] = {}
+        queue = list(todo)
+        try:
+            while queue or futures:
+                while queue and len(futures) < workers:
+                    student, fingerprint = queue.pop(0)
+                    future = pool.submit(grade_submission, student, catalogs, seed=run_seed, limits=limits,
+                                         cancel=cancel)
+                    futures[future] = (student, fingerprint)
+                finished, _ = wait(list(futures), timeout=0.5, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    student, fingerprint = futures.pop(future)
+                    result = future.result()
+                    result.fingerprint = fingerprint
+                    export.write_student(out, result)
+                    book.put(result)
+                    results[student.student] = result
+                    run.graded += 1
+                    done_count += 1
+                    if progress:
+                        progress(done_count, total, student.student)
+        except BaseException:
+            cancel.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            run.interrupted = True
+            raise
+        pool.shutdown(wait=True)
+        run.results = [results[s.student] for s in students]
+        export.write_class(out, run.results, run_seed)
+        return run
+    finally:
+        book.close()
+
+
+def print_error(message: str) -> None:
+    print(f"autograder: error: {message}", file=sys.stderr)

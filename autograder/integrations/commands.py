@@ -1,0 +1,114 @@
+"""The publishing verbs of the command line: ``gradescope``, ``classroom`` and ``release``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from autograder.grading.catalog import CatalogError
+from autograder.grading.commands import add_limit_options, limits_from, seed_value
+from autograder.grading.grader import print_error
+from autograder.grading.model import format_points
+
+
+def cmd_gradescope_build(args: argparse.Namespace) -> int:
+    from .gradescope import build_zip
+
+    out = Path(args.out)
+    try:
+        build_zip(out, seed=args.seed)
+    except OSError as exc:
+        print_error(f"cannot write {out}: {exc.strerror or exc}")
+        return 2
+    print(f"Gradescope autograder: {out} (upload it as the assignment's autograder)")
+    return 0
+
+
+def cmd_gradescope_run(args: argparse.Namespace) -> int:
+    from .gradescope import run
+
+    try:
+        path = run(Path(args.root), seed=args.seed, limits=limits_from(args))
+    except (OSError, CatalogError) as exc:
+        print_error(str(exc))
+        return 2
+    print(f"Results: {path}")
+    return 0
+
+
+def cmd_classroom_init(args: argparse.Namespace) -> int:
+    from .classroom import init
+
+    try:
+        path = init(Path(args.dir), package=args.package, force=args.force)
+    except (FileNotFoundError, FileExistsError, OSError) as exc:
+        print_error(str(exc))
+        return 2
+    print(f"GitHub Classroom workflow: {path} (commit it to the assignment's template repository)")
+    return 0
+
+
+def cmd_classroom_report(args: argparse.Namespace) -> int:
+    from .classroom import report
+
+    repository = Path(args.path)
+    if not repository.is_dir():
+        print_error(f"{repository} is not a folder")
+        return 2
+    try:
+        result, _ = report(repository, seed=args.seed, limits=limits_from(args))
+    except CatalogError as exc:
+        print_error(str(exc))
+        return 2
+    for exercise in result.exercises:
+        print(f"{exercise.name}: {format_points(exercise.points)} / {format_points(exercise.max_points)}")
+    print(f"Points {format_points(result.points)}/{format_points(result.max_points)}")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from .release import build
+
+    out = Path(args.out)
+    try:
+        wheel = build(out)
+    except (OSError, FileNotFoundError) as exc:
+        print_error(f"cannot write the bundle to {out}: {exc}")
+        return 2
+    print(f"Student bundle: {out} (assignments/, wheels/{wheel.name}, README.md)")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    gradescope = subparsers.add_parser("gradescope", help="build or run the Gradescope autograder")
+    verbs = gradescope.add_subparsers(dest="gradescope_command", metavar="ACTION", required=True)
+    build = verbs.add_parser("build", help="write the autograder zip to upload to Gradescope")
+    build.add_argument("--out", default="autograder.zip", metavar="ZIP")
+    build.add_argument("--seed", type=seed_value, default=None, metavar="S",
+                       help="grade every submission with this seed (default: a fresh one each time)")
+    build.set_defaults(func=cmd_gradescope_build)
+    run = verbs.add_parser("run", help="grade ROOT/submission into ROOT/results/results.json "
+                                       "(what run_autograder does)")
+    run.add_argument("--root", default="/autograder", metavar="ROOT")
+    run.add_argument("--seed", type=seed_value, default=None, metavar="S")
+    add_limit_options(run)
+    run.set_defaults(func=cmd_gradescope_run)
+
+    classroom = subparsers.add_parser("classroom", help="GitHub Classroom: write the workflow, report points")
+    verbs = classroom.add_subparsers(dest="classroom_command", metavar="ACTION", required=True)
+    init = verbs.add_parser("init", help="write .github/workflows/classroom.yml into a student repository")
+    init.add_argument("dir", metavar="DIR")
+    init.add_argument("--package", default=None, metavar="SPEC",
+                      help="what the workflow installs with pip (default: this version of threadgrader)")
+    init.add_argument("--force", action="store_true", help="replace an existing workflow")
+    init.set_defaults(func=cmd_classroom_init)
+    report = verbs.add_parser("report", help="grade a repository and write its points to GITHUB_OUTPUT")
+    report.add_argument("path", metavar="PATH", nargs="?", default=".")
+    report.add_argument("--seed", type=seed_value, default=None, metavar="S")
+    add_limit_options(report)
+    report.set_defaults(func=cmd_classroom_report)
+
+    release = subparsers.add_parser("release", help="build the student bundle (no hidden tests, no solutions)")
+    release.add_argument("--out", required=True, metavar="DIR")
+    release.set_defaults(func=cmd_release)

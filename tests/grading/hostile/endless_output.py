@@ -1,0 +1,3 @@
+"""Prints forever."""
+while True:
+    print("all tests passed " * 64)

