@@ -169,18 +169,18 @@ def notebook(p: ExercisePlan) -> dict[str, Any]:
         cells.append(_cell(kind, source, len(cells), nbgrader))
 
     add("markdown", _task_markdown(ex), _read_only(f"{ex.name}-task"))
-    add("code", p.solution.rstrip() + "\n",
+    add("code", p.solution.rstrip(),
         {"grade": False, "solution": True, "locked": False, "grade_id": f"{ex.name}-answer"})
     add("markdown", "## Try it\n\nThis cell is yours: try your code here. It is not graded.\n",
         _read_only(f"{ex.name}-try-it"))
     add("code", "# for example: create an object, start a few threads, join them, print the result\n")
     if p.visible:
-        add("markdown", _visible_markdown(p), _read_only(f"{ex.name}-visible-intro"))
+        add("markdown", _visible_markdown(p), _read_only(f"{ex.name}-about-visible-checks"))
         for test in p.visible:
             add("code", f"# Visible check (no points of its own): {test.title}\n{_call(ex, test, True)}",
                 {"grade": True, "solution": False, "locked": True, "points": test.points,
                  "grade_id": _safe_id(f"{ex.name}-visible-{test.name}")})
-    add("markdown", _hidden_markdown(p), _read_only(f"{ex.name}-hidden-intro"))
+    add("markdown", _hidden_markdown(p), _read_only(f"{ex.name}-about-hidden-checks"))
     for test in p.hidden:
         plural = "s" if test.points != 1 else ""
         add("code", (f"# Hidden check, {test.points} point{plural}: {test.title}\n"
