@@ -51,9 +51,7 @@ def jupyter_env(root: Path, **extra: str) -> dict[str, str]:
 
 def run(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run a command; fail the test with its output when it does not succeed."""
-    started = time.monotonic()
     result = subprocess.run(args, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
-    print(f"TIMING {time.monotonic() - started:6.1f}s {' '.join(args[1:4])}")
     if result.returncode != 0:
         raise AssertionError(f"{' '.join(args)} exited with {result.returncode}\n{result.stdout}\n{result.stderr}")
     return result

@@ -47,6 +47,14 @@ def test_each_load_runs_the_defining_cells_afresh(tmp_path):
     assert sys.modules["tally"] is second
 
 
+def test_the_cells_compile_as_an_import_would(tmp_path):
+    # the grader's own modules use `from __future__ import annotations`; the student's code must not
+    # inherit it (it changes the bytecode the engine steps through, and what annotations are)
+    namespace = run_cells("def f(x: int) -> None:\n    pass\n", tmp_path=tmp_path)
+    module = gather_code(["f"], "annotated.py", namespace, tmp_path).load("annotated")
+    assert module.f.__annotations__ == {"x": int, "return": None}
+
+
 def test_the_cells_run_in_the_order_they_last_ran(tmp_path):
     namespace = run_cells(
         "class Base:\n    def hello(self):\n        return 'base'\n",

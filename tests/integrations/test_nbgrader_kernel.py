@@ -31,7 +31,7 @@ LEAKY = SOLUTION.replace(
 
 @pytest.fixture
 def kernel(tmp_path):
-    env = jupyter_env(tmp_path / "jupyter", AUTOGRADER_SEED="11", AUTOGRADER_CHECK_TIMEOUT="2")
+    env = jupyter_env(tmp_path / "jupyter", AUTOGRADER_SEED="11")
     with Kernel(env, tmp_path) as k:
         yield k
 
@@ -43,7 +43,7 @@ def test_the_variants_differ_from_the_solution():
 def test_a_hang_costs_one_check_and_the_kernel_goes_on(kernel):
     assert kernel.run(DEADLOCKING).status == "ok"
     # outside the engine (a check that calls the code from the kernel's own thread): the time limit
-    hung = kernel.run(CHECK + 'check("counter", "test_arithmetic_with_one_thread")')
+    hung = kernel.run(CHECK + 'check("counter", "test_arithmetic_with_one_thread", timeout=2)')
     assert hung.status == "error" and hung.errors[0]["ename"] == "CheckFailed"
     assert "did not finish within 2 seconds" in hung.stdout
     assert hung.seconds < 15

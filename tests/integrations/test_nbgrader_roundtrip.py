@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import difflib
 import json
 import re
 import subprocess
@@ -32,8 +33,8 @@ from autograder.integrations.nbgrader.course import HIDDEN_BEGIN, ExercisePlan
 from .nbhelpers import html_text, jupyter_env, quoted_secrets, run, secret_lines
 
 SEED = 4242  # base seed for notebooks and command line alike
-EXECUTE_TIMEOUT = 15  # nbgrader's per-cell limit in this test (the course's own default is larger)
-CHECK_TIMEOUT = 12  # each check's own limit, below nbgrader's
+EXECUTE_TIMEOUT = 20  # nbgrader's per-cell limit in this test (the course's own default is larger)
+CHECK_TIMEOUT = 18  # each check's own limit, below nbgrader's
 DEADLOCK_CELL = (
     "# trying things out: this takes a plain Lock twice and waits forever\n"
     "import threading\n"
@@ -72,40 +73,37 @@ def without_locks(solution: str) -> str:
     return "\n".join(lines)
 
 
-def lock_held_throughout(solution: str) -> str:
-    """An answer that holds its lock around all its work (fetching included): in each answer region
-    with a ``with <lock>:`` block, that lock is taken around the region's whole body instead."""
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def lock_held_while_working(solution: str) -> str:
+    """An answer that takes its lock too early: each ``with <lock>:`` in an answer region moves up
+    to the start of its block, so the work before it (a fetch, a computation) runs under the lock."""
     lines = solution.splitlines()
-    for first, last in reversed(_regions(solution)):
-        body = lines[first:last + 1]
-        found = next((i for i, line in enumerate(body) if _LOCK_WITH.match(line)), None)
-        if found is None:
-            continue
-        match = _LOCK_WITH.match(body[found])
-        assert match is not None
-        inner = [line for line in body[found + 1:] if line.strip()]
-        step = (len(inner[0]) - len(inner[0].lstrip())) - len(match["indent"]) if inner else 4
-        rebuilt: list[str] = []
-        depth: int | None = None
-        for line in body:
-            level = len(line) - len(line.lstrip())
-            if depth is not None and line.strip() and level <= depth:
-                depth = None
-            m = _LOCK_WITH.match(line)
-            if m and depth is None:
-                depth = len(m["indent"])
+    for first, last in _regions(solution):
+        for i in range(first, last + 1):
+            match = _LOCK_WITH.match(lines[i])
+            if not match:
                 continue
-            rebuilt.append(line[step:] if depth is not None and line.strip() else line)
-        base = min(len(line) - len(line.lstrip()) for line in body if line.strip())
-        wrapped = [" " * base + f"with {match['expr']}:"]
-        wrapped += [" " * step + line if line.strip() else line for line in rebuilt]
-        lines[first:last + 1] = wrapped
+            level = len(match["indent"])
+            start = i
+            while start > first and (not lines[start - 1].strip() or _indent(lines[start - 1]) >= level):
+                start -= 1
+            while start < i and not lines[start].strip():
+                start += 1
+            body = next((line for line in lines[i + 1:] if line.strip()), "")
+            step = _indent(body) - level
+            if start == i or step <= 0:
+                continue
+            moved = [" " * step + line if line.strip() else line for line in lines[start:i]]
+            lines[start:i + 1] = [lines[i], *moved]
     return "\n".join(lines)
 
 
 # which flaw each exercise's flawed student makes; the others get the first flaw that changes their code
-FLAWS = {"counter": [without_locks], "file_writer": [lock_held_throughout]}
-DEFAULT_FLAWS = [lock_held_throughout, without_locks]
+FLAWS = {"counter": [without_locks], "file_writer": [lock_held_while_working]}
+DEFAULT_FLAWS = [lock_held_while_working, without_locks]
 
 
 def flawed(plan: ExercisePlan) -> str:
@@ -124,20 +122,24 @@ def test_flaws_change_the_threading_and_nothing_else():
         "    ### BEGIN SOLUTION\n"
         "    for url in urls:\n"
         "        page = url.upper()\n"
+        "\n"
         "        with lock:\n"
         "            log.append(page)\n"
         "    return len(log)\n"
         "    ### END SOLUTION\n"
     )
-    namespace: dict = {}
-    exec(lock_held_throughout(solution), namespace)  # noqa: S102 - the test's own code
-    assert namespace["fetch_all"](["a", "b"]) == 2
-    assert lock_held_throughout(solution).splitlines()[6:12] == [
-        "    with lock:", "        for url in urls:", "            page = url.upper()",
-        "            log.append(page)", "        return len(log)", "    ### END SOLUTION",
+    late = lock_held_while_working(solution)
+    assert late.splitlines()[6:11] == [
+        "    for url in urls:", "        with lock:", "            page = url.upper()", "",
+        "            log.append(page)",
     ]
-    assert "with lock:" not in without_locks(solution) and "if True:" in without_locks(solution)
-    assert without_locks("with lock:\n    pass\n") == "with lock:\n    pass"  # outside answer regions: untouched
+    namespace: dict = {}
+    exec(late, namespace)  # noqa: S102 - the test's own code
+    assert namespace["fetch_all"](["a", "b"]) == 2 and namespace["log"] == ["A", "B"]
+    racy = without_locks(solution)
+    assert "with lock:" not in racy and "        if True:" in racy
+    outside = "import threading\nlock = threading.Lock()\nwith lock:\n    pass"
+    assert without_locks(outside) == lock_held_while_working(outside) == outside  # only answer regions change
 
 
 # ----------------------------------------------------------------------- the command line's verdict
@@ -270,7 +272,8 @@ def test_round_trip_through_nbgrader(tmp_path):
                     if record["status"] == "passed":
                         assert f"Passed: {record['title']}" in text
                     else:
-                        assert without_replay_line(record["feedback"]) in text, f"{student}/{name}/{test}"
+                        expected = without_replay_line(record["feedback"])
+                        assert expected in text, f"{student}/{name}/{test}:\n{_difference(expected, text)}"
             else:
                 assert all(f"Passed: {t.title}" in text for t in plan.hidden), f"{student}/{name}"
     flawed_counter = html_text(course / "feedback" / "flawed" / "counter" / "counter.html")
@@ -283,6 +286,15 @@ def test_round_trip_through_nbgrader(tmp_path):
                                                                                  "CellTimeoutError"}
 
     print(f"round trip: {len(plans)} exercise(s), {time.monotonic() - started:.1f}s")
+
+
+def _difference(expected: str, text: str) -> str:
+    """How the feedback differs from the command line's text, around where it should be."""
+    start = text.find(expected.splitlines()[0])
+    if start < 0:
+        return f"the feedback lacks: {expected.splitlines()[0]!r}"
+    near = text[start:start + len(expected) + 200].splitlines(keepends=True)
+    return "".join(difflib.unified_diff(expected.splitlines(keepends=True), near, "command line", "feedback", n=1))
 
 
 def _public_text(plan: ExercisePlan) -> str:

@@ -136,7 +136,8 @@ class NotebookCode:
         if folder not in sys.path:
             sys.path.insert(0, folder)  # and under spawn import the written-out cells by name
         try:
-            exec(compile(self.source, str(self.path), "exec"), module.__dict__)  # noqa: S102 - the student's own cells
+            # dont_inherit: compiled as an import would compile it, without this module's __future__ flags
+            exec(compile(self.source, str(self.path), "exec", dont_inherit=True), module.__dict__)  # noqa: S102
         except SyntaxError as exc:
             sys.modules.pop(module_name, None)
             raise Mistake(f"Your answer has a syntax error on line {exc.lineno}: {exc.msg}.") from None
