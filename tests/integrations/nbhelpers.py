@@ -105,7 +105,7 @@ class Kernel:
 
     def close(self) -> None:
         self.kc.stop_channels()
-        self.km.shutdown_kernel(now=True)
+        self.km.shutdown_kernel(now=False)  # graceful: the kernel removes its temporary files
 
     def __enter__(self) -> Kernel:
         return self

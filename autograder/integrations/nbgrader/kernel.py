@@ -187,6 +187,8 @@ def base_seed() -> int:
     """``AUTOGRADER_SEED`` if set, else one random seed for this kernel (shown with every failure)."""
     text = os.environ.get(SEED_ENV, "").strip()
     if text:
+        if not text.isdigit():
+            raise CheckFailed(f"{SEED_ENV} must be a whole number, not {text!r}: ask your instructor.")
         return int(text)
     if "seed" not in _STATE:
         _STATE["seed"] = random.SystemRandom().randrange(1 << 31)
@@ -194,8 +196,12 @@ def base_seed() -> int:
 
 
 def time_limit() -> float:
+    """``AUTOGRADER_CHECK_TIMEOUT`` seconds if set, else 30; 0 or less turns the limit off."""
     text = os.environ.get(TIMEOUT_ENV, "").strip()
-    return float(text) if text else DEFAULT_TIMEOUT
+    try:
+        return float(text) if text else DEFAULT_TIMEOUT
+    except ValueError:
+        raise CheckFailed(f"{TIMEOUT_ENV} must be a number of seconds, not {text!r}: ask your instructor.") from None
 
 
 class _Alarm:
@@ -274,7 +280,7 @@ def run_check(
     code = notebook_code(exercise, namespace, folder)
     base = base_seed() if seed is None else seed
     limit = time_limit() if timeout is None else timeout
-    replay = f'check("{exercise.name}", "{{test}}", seed={{seed}}){" (visible check)" if public else ""}'
+    replay = f'check("{exercise.name}", "{{test}}"{", public=True" if public else ""}, seed={{seed}})'
     before = set(threading.enumerate())
     alarm = _Alarm()
     record: dict | None = None

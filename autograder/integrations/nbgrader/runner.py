@@ -9,8 +9,10 @@ hidden suite's source must never reach a notebook's output.
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -79,6 +81,7 @@ def _ini_file() -> Path:
     global _INI_DIR
     if _INI_DIR is None or not (_INI_DIR / "pytest.ini").is_file():
         _INI_DIR = Path(tempfile.mkdtemp(prefix="autograder-pytest-"))
+        atexit.register(shutil.rmtree, _INI_DIR, True)
         (_INI_DIR / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     return _INI_DIR / "pytest.ini"
 
