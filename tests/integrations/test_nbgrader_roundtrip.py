@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat  # from the nbgrader extra, which README's test command installs
 import pytest
 
+import autograder
 from autograder.exercises.starter import BEGIN, END
 from autograder.integrations.nbgrader import course as nbcourse
 from autograder.integrations.nbgrader.course import HIDDEN_BEGIN, ExercisePlan
@@ -145,21 +146,39 @@ def test_flaws_change_the_threading_and_nothing_else():
 # ----------------------------------------------------------------------- the command line's verdict
 
 
-def command_line_records(plan: ExercisePlan, code: str, folder: Path, env: dict[str, str]) -> dict[str, dict]:
-    """The course plugin's records for ``code`` as the student's file, run by pytest as the command
-    line runs a suite (its own process, the same base seed), with the file's folder as working folder."""
-    folder.mkdir(parents=True)
-    (folder / plan.exercise.file_name).write_text(code + "\n", encoding="utf-8")
-    (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", str(plan.exercise.hidden_suite), "-q", "-p", "no:cacheprovider",
-         "-p", "no:xdist", "--rootdir", str(folder), "-c", str(folder / "pytest.ini"),
-         "--ag-submission", str(folder), "--ag-seed", str(SEED), "--ag-results", "results.json"],
-        env=env, cwd=folder, capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode in (0, 1), f"pytest could not run the suite:\n{result.stdout}\n{result.stderr}"
-    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
-    return {record["name"]: record for record in results["tests"]}
+PACKAGE_ROOT = Path(autograder.__file__).resolve().parent.parent  # rootdir: node ids keep the suites' paths
+
+
+class CommandLineRun:
+    """One student's files graded the command line's way, in the background: pytest with the
+    course plugin, in a process of its own, every hidden suite at once, the same base seed, and the
+    files' folder as working folder (so reports name the files as they name them for notebooks)."""
+
+    def __init__(self, plans: list[ExercisePlan], answers: dict[str, str], folder: Path, env: dict[str, str]):
+        folder.mkdir(parents=True)
+        for name, code in answers.items():
+            (folder / f"{name}.py").write_text(code + "\n", encoding="utf-8")
+        (folder / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        self.folder = folder
+        self.suites = {p.exercise.name: p.exercise.hidden_suite for p in plans if p.exercise.name in answers}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pytest", *map(str, self.suites.values()), "-q", "-p", "no:cacheprovider",
+             "-p", "no:xdist", "--rootdir", str(PACKAGE_ROOT), "-c", str(folder / "pytest.ini"),
+             "--ag-submission", str(folder), "--ag-seed", str(SEED), "--ag-results", "results.json"],
+            env=env, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+
+    def records(self) -> dict[str, dict[str, dict]]:
+        """The plugin's records, by exercise and test name."""
+        output, _ = self.process.communicate(timeout=600)
+        assert self.process.returncode in (0, 1), f"pytest could not run the suites:\n{output}"
+        results = json.loads((self.folder / "results.json").read_text(encoding="utf-8"))
+        by_exercise: dict[str, dict[str, dict]] = {name: {} for name in self.suites}
+        for record in results["tests"]:
+            name = next(n for n, suite in self.suites.items() if record["id"].split("::")[0].endswith(
+                f"{suite.parent.name}/{suite.name}"))
+            by_exercise[name][record["name"]] = record
+        return by_exercise
 
 
 def without_replay_line(feedback: str) -> str:
@@ -220,6 +239,15 @@ def test_round_trip_through_nbgrader(tmp_path):
             folder.mkdir(parents=True)
             nbformat.write(nb, folder / f"{name}.ipynb")
 
+    # the command line's verdict on the same code, computed while nbgrader works
+    command_line = {
+        student: CommandLineRun(plans, {
+            name: code if code is not None else released[name].cells[_answer_cell(released[name])].source
+            for name, code in students[student].items()
+        }, tmp_path / "cli" / student, env)
+        for student in ("flawed", "unanswered")
+    }
+
     nbgrader("autograde", "*", f"--Execute.timeout={EXECUTE_TIMEOUT}")
     nbgrader("generate_feedback", "*")
     nbgrader("export")
@@ -228,13 +256,8 @@ def test_round_trip_through_nbgrader(tmp_path):
         grades = {(row["student_id"], row["assignment"]): row for row in csv.DictReader(handle)}
 
     by_name = {p.exercise.name: p for p in plans}
-    verdicts: dict[tuple[str, str], dict[str, dict]] = {}
-    for student in ("flawed", "unanswered"):
-        for name, code in students[student].items():
-            plan = by_name[name]
-            if code is None:
-                code = released[name].cells[_answer_cell(released[name])].source
-            verdicts[student, name] = command_line_records(plan, code, tmp_path / "cli" / student / name, env)
+    verdicts = {(student, name): records for student, run_ in command_line.items()
+                for name, records in run_.records().items()}
 
     from nbgrader.api import Gradebook
 
