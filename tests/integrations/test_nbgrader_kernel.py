@@ -62,6 +62,20 @@ def test_a_hang_costs_one_check_and_the_kernel_goes_on(kernel):
     assert passed.status == "ok" and passed.stdout.startswith("Passed: Counting up and down")
 
 
+def test_an_answer_cell_whose_top_level_hangs_costs_one_time_limit(kernel):
+    # the cell runs fine in the notebook (__name__ is "__main__") but hangs when run as the module
+    hanging = SOLUTION + "\nif __name__ != '__main__':\n    while True:\n        pass\n"
+    assert kernel.run(hanging).status == "ok"
+    first = kernel.run(CHECK + 'check("counter", "test_value_is_read_only", timeout=2)')
+    assert first.status == "error" and "did not finish within 2 seconds" in first.stdout
+    assert "top level of the answer cell runs again before every check" in first.stdout
+    second = kernel.run(CHECK + 'check("counter", "test_count_concurrently_edges", timeout=2)')
+    assert second.status == "error" and "did not finish, so no check could use it" in second.stdout
+    assert second.seconds < first.seconds  # told at once, without waiting out the limit again
+    assert kernel.run(SOLUTION).status == "ok"  # fixed: the checks use the new code
+    assert kernel.run(CHECK + 'check("counter", "test_value_is_read_only")').status == "ok"
+
+
 def test_code_defined_in_cells_is_interleaved_by_the_engine(kernel):
     # the student's own experiment in a cell: the engine preempts code whose file is a cell
     cell = kernel.run(

@@ -110,6 +110,14 @@ def _defining_sources(names: list[str], namespace: dict[str, Any]) -> list[tuple
     return sources
 
 
+_HANGING_SOURCES: set[str] = set()  # answers whose top-level code was stopped while it ran
+_TOP_LEVEL_HANGS = (
+    "Running the code of your answer's cells did not finish, so no check could use it. Code at the "
+    "top level of the answer cell runs again before every check: keep that cell to definitions "
+    "(imports, classes, functions), and try things out in another cell."
+)
+
+
 @dataclass
 class NotebookCode:
     """The notebook's answer to one exercise, ready to be run afresh as a module for each test."""
@@ -135,9 +143,15 @@ class NotebookCode:
         folder = str(self.path.parent)
         if folder not in sys.path:
             sys.path.insert(0, folder)  # and under spawn import the written-out cells by name
+        if self.source in _HANGING_SOURCES:
+            sys.modules.pop(module_name, None)
+            raise Mistake(_TOP_LEVEL_HANGS)
         try:
             # dont_inherit: compiled as an import would compile it, without this module's __future__ flags
             exec(compile(self.source, str(self.path), "exec", dont_inherit=True), module.__dict__)  # noqa: S102
+        except KeyboardInterrupt:
+            _HANGING_SOURCES.add(self.source)  # stopped while running the cells: later checks fail at once
+            raise
         except SyntaxError as exc:
             sys.modules.pop(module_name, None)
             raise Mistake(f"Your answer has a syntax error on line {exc.lineno}: {exc.msg}.") from None
@@ -302,18 +316,20 @@ def run_check(
     if record is None and not alarm.expired:
         raise CheckFailed(f"{exercise.name} has no check called {test}.")
     if alarm.expired:
-        record = {
-            "name": test, "title": _title_of(suite, test), "max_points": 0, "points": 0, "status": "failed",
-            "feedback": CheckTimeout(
-                f"This check did not finish within {limit:g} seconds, so it was stopped. Your code "
-                "probably waits forever or never stops: a deadlock (a thread waiting for a lock that is "
-                "never released, or for a thread that never ends) or an endless loop.",
+        stopped = f"This check did not finish within {limit:g} seconds, so it was stopped."
+        if code.source in _HANGING_SOURCES:
+            feedback = f"{stopped} {_TOP_LEVEL_HANGS}"
+        else:
+            feedback = CheckTimeout(
+                f"{stopped} Your code probably waits forever or never stops: a deadlock (a thread waiting "
+                "for a lock that is never released, or for a thread that never ends) or an endless loop.",
                 idea=("A thread that waits must be sure that what it waits for will happen: release every "
                       "lock you take (use `with`), never take a plain Lock you already hold, and make "
                       "every loop end."),
                 replay=replay.format(test=test, seed=base),
-            ).text(),
-        }
+            ).text()
+        record = {"name": test, "title": _title_of(suite, test), "max_points": 0, "points": 0,
+                  "status": "failed", "feedback": feedback}
     record["left_running"] = [t.name for t in _new_threads(before)]
     return record
 
