@@ -1,5 +1,4 @@
-"""Where results go and how the course ships: Gradescope, GitHub Classroom, the student bundle.
-
-``autograder.integrations.nbgrader`` is maintained separately and plugs into the command line the
-same way (a ``cli`` module with ``register(subparsers)``).
+"""Bridges from the course package to where courses live: Gradescope, GitHub Classroom, the student
+bundle, and nbgrader (``autograder.integrations.nbgrader``), each plugging into the command line
+through a module with ``register(subparsers)``.
 """

@@ -10,6 +10,10 @@ plugin
 * reads points from ``@pytest.mark.points(n)``;
 * replaces tracebacks with feedback written for a student, and with ``--ag-results FILE`` writes
   one JSON record per test for the grader.
+
+A runner that calls pytest in-process can hand the plugin the student's module itself instead of a
+file: it stores a loader under :data:`STUDENT_LOADER` in the config's stash (the notebook
+integration builds the module from the code a notebook defines).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import random
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +35,9 @@ import pytest
 from .feedback import CONTEXT, Mistake
 
 RESULT_KEY = "autograder_result"
+
+STUDENT_LOADER: pytest.StashKey[Callable[[str], Any]] = pytest.StashKey()
+"""Stash key: a callable that returns a fresh student module for a module name (in-process runners)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -125,6 +133,9 @@ def submission_dir(request: pytest.FixtureRequest) -> Path:
 def student(request: pytest.FixtureRequest, submission_dir: Path) -> Any:
     """The student's module for this suite, imported afresh for this test."""
     name = request.module.STUDENT_MODULE
+    loader = request.config.stash.get(STUDENT_LOADER, None)
+    if loader is not None:
+        return loader(name)
     return load_student_module(name, submission_dir)
 
 

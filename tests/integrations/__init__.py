@@ -1,0 +1,1 @@
+"""Tests of the bridges to other grading tools (nbgrader)."""
