@@ -218,6 +218,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
             status = "error"
         record = {
             "id": item.nodeid,
+            "suite": str(item.path),
             "name": item.name,
             "title": _title(item),
             "max_points": points,
@@ -252,7 +253,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         if key == RESULT_KEY:
             config = _CONFIG.get("config")
             if config is not None:
-                config._ag_results[value["id"]] = value
+                # node ids lose their folder for suites outside the rootdir: key by file as well
+                config._ag_results[(value.get("suite", ""), value["id"])] = value
 
 
 _CONFIG: dict[str, Any] = {}
@@ -268,7 +270,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     path = config.getoption("ag_results")
     if not path or getattr(config, "workerinput", None) is not None:
         return
-    records = sorted(config._ag_results.values(), key=lambda r: r["id"])  # type: ignore[attr-defined]
+    records = sorted(config._ag_results.values(),  # type: ignore[attr-defined]
+                     key=lambda r: (r.get("suite", ""), r["id"]))
     data = {
         "seed": config._ag_seed,  # type: ignore[attr-defined]
         "finished": time.time(),

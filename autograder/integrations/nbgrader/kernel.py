@@ -3,7 +3,7 @@
 The test cells that ``autograder nbgrader init`` writes hold nothing but a call::
 
     from autograder.integrations.nbgrader import check
-    check("counter", "test_no_increment_is_lost")
+    check("counter", "test_<name>")
 
 so nbgrader's feedback, which shows every test cell's source, shows that call and never the hidden
 suite. :func:`check` finds the cells that define the exercise's classes and functions, runs their
