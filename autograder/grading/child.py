@@ -5,6 +5,9 @@ input: the pipe's file descriptor, a one-time HMAC key, the limits, the user to 
 arguments. Before any student code is imported this process
 
 * reads that line and closes standard input (the key is never visible to later readers of stdin),
+* when it is root and the grader asks for it, enters private mount and network namespaces and
+  rebuilds its view of the file system so the sandbox user can run this Python while the grader's
+  private folders stay hidden (see :mod:`autograder.grading.isolation`),
 * applies the resource limits (CPU time, address space, processes, file size, open files),
 * drops root privileges to the sandbox user when it has them (so RLIMIT_NPROC counts, and the
   student's code cannot write the grader's files),
@@ -27,6 +30,8 @@ import resource
 import sys
 import types
 from typing import Any
+
+import pytest
 
 PROTOCOL = 1
 SNAPSHOT_PREFIXES = ("autograder", "_pytest", "pytest", "pluggy")
@@ -200,6 +205,11 @@ class ChannelPlugin:
         self.record = None
         self.channel.send({"t": "begin", **self._identity(item)})
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
+        if os.getpid() != self.channel.pid:
+            self._exit(0)  # a forked copy (a fork bomb's) whose test phase ended: it has nothing to say
+
     def pytest_runtest_call(self, item: Any) -> None:
         self.channel.send({"t": "call", **self._identity(item)})
 
@@ -262,6 +272,41 @@ def die_with_parent() -> None:
         pass
 
 
+def isolate(config: dict[str, Any]) -> None:
+    """As root, about to become the sandbox user: private namespaces and a view that user can run in."""
+    view = config.get("isolate")
+    uid = config.get("uid")
+    if not view or uid is None or os.getuid() != 0:
+        return
+    from . import isolation
+
+    gid = config.get("gid") if config.get("gid") is not None else uid
+    isolation.isolate(int(uid), int(gid), reach=list(view.get("reach", [])), writable=list(view.get("writable", [])),
+                      protect=list(view.get("protect", [])), network=bool(view.get("network", True)))
+
+
+def probe() -> None:
+    """What the grader's probe asks: can this user run the child's imports and write its folder?"""
+    import decimal  # noqa: F401 - not loaded yet: the standard library is reachable
+
+    import _pytest
+    from faker import Faker  # noqa: F401
+
+    import autograder.race  # noqa: F401
+    import autograder.testing.plugin  # noqa: F401
+
+    for package in (pytest, _pytest):  # imported as root: their folders must be readable now
+        os.listdir(os.path.dirname(package.__file__))
+
+    with open("probe.txt", "w", encoding="utf-8") as handle:
+        handle.write("ok\n")
+    import socket
+
+    facts = {"uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups(), "euid": os.geteuid(),
+             "interfaces": sorted(name for _, name in socket.if_nameindex())}
+    print(json.dumps(facts), flush=True)
+
+
 def main() -> None:
     raw = sys.stdin.buffer.readline()
     config = json.loads(raw)
@@ -270,14 +315,17 @@ def main() -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
+    isolate(config)
     os.chdir(config["cwd"])
     apply_limits(config.get("limits", {}))
     drop_privileges(config.get("uid"), config.get("gid"))
     die_with_parent()
+    if config.get("probe"):
+        probe()
+        sys.stdout.flush()
+        os._exit(0)
     channel = Channel(int(config["fd"]), key)
     del key
-    import pytest
-
     import autograder.race  # noqa: F401 - loaded before student code so that it is in the snapshot
     import autograder.testing.plugin  # noqa: F401
 
