@@ -338,3 +338,75 @@ def test_a_blocking_folder_is_the_outermost_one_the_user_cannot_enter(tmp_path):
     assert isolation.blocking_folder(str(inner / "mod.py"), stranger, stranger) == \
         (closed[0] if closed else str(tmp_path / "closed"))
     assert isolation.blocking_folder(str(inner / "mod.py"), owner, owner) is None
+
+
+# ------------------------------------------------------------------------- between exercises
+
+MESSY_SUITE = '''
+STUDENT_MODULE = "messy"
+
+
+def test_imports(student):
+    assert student.LEFT_BEHIND
+'''
+THREADS_SUITE = '''
+import threading
+
+STUDENT_MODULE = "threads"
+
+
+def test_starts_forty_threads(student):
+    release = threading.Event()
+    started = [threading.Thread(target=release.wait) for _ in range(40)]
+    try:
+        for thread in started:
+            thread.start()  # all forty alive at once
+    finally:
+        release.set()
+    for thread in started:
+        if thread.ident is not None:
+            thread.join()
+'''
+ZOMBIES = '''
+"""Leaves unreaped children behind (a zombie bomb), then passes."""
+import os
+
+for _ in range(110):
+    try:
+        if os.fork() == 0:
+            os._exit(0)
+    except OSError:
+        break
+LEFT_BEHIND = True
+'''
+HOARD = '''
+"""Keeps most of its address space mapped after its test, then passes."""
+import mmap
+import sys
+
+sys.hoard = [mmap.mmap(-1, 64 << 20) for _ in range({limit} * 7 // 8 // (64 << 20))]  # outlives the test
+LEFT_BEHIND = True
+'''
+
+
+@pytest.mark.parametrize("mess", ["zombies", "memory"])
+def test_what_one_exercise_leaves_does_not_starve_the_next(tmp_path, mess):
+    """A submission's exercises share a child: zombies or hoarded memory of the first must not cost
+    the second its threads."""
+    if mess == "zombies" and not sandbox.isolation().drop and sandbox.isolation().cgroup is None:
+        pytest.skip("without a per-child process limit, zombies starve nobody here")
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    (suites / "messy_tests.py").write_text(MESSY_SUITE, encoding="utf-8")
+    (suites / "threads_tests.py").write_text(THREADS_SUITE, encoding="utf-8")
+    limits = sandbox.DEFAULT_LIMITS
+    messy = ZOMBIES if mess == "zombies" else HOARD.replace("{limit}", str(limits.memory_bytes))
+    (tmp_path / "messy.py").write_text(messy, encoding="utf-8")
+    (tmp_path / "threads.py").write_text("", encoding="utf-8")
+    plan = [sandbox.PlannedTest("messy", suites / "messy_tests.py", "test_imports"),
+            sandbox.PlannedTest("threads", suites / "threads_tests.py", "test_starts_forty_threads")]
+    verdicts = sandbox.run_tests({"messy.py": tmp_path / "messy.py", "threads.py": tmp_path / "threads.py"}, plan,
+                                 seed=1, replay="{test}", limits=limits)
+    assert {key: v.status for key, v in verdicts.items()} == {
+        ("messy", "test_imports"): "passed", ("threads", "test_starts_forty_threads"): "passed"}, \
+        {key: (v.status, v.reason, (v.record or {}).get("feedback")) for key, v in verdicts.items()}
