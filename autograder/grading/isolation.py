@@ -13,8 +13,9 @@ Two halves, one per side of the fork:
     bind-mounted back from the original, so the rest of that folder stays hidden;
   - ``/tmp``, ``/var/tmp`` and ``/dev/shm`` become small private tmpfs (the scratch folder is bound
     back), so nothing the student writes there outlives the child or reaches anyone else;
-  - the paths the grader asks to protect (OUT, the submissions folder) are covered by an empty
-    read-only tmpfs, or bound read-only when a needed path lies inside them.
+  - the paths the grader asks to protect (OUT, the submissions folder, an instructor's reference
+    solutions) are covered by an empty read-only tmpfs, or bound read-only when a needed path lies
+    inside them.
 
   The caller then changes to the sandbox user (see :mod:`autograder.grading.child`).
 
@@ -302,7 +303,10 @@ def isolate(uid: int, gid: int, *, reach: Sequence[str], writable: Sequence[str]
     for folder, is_writable in covers.items():
         _cover(folder, [n for n in needed if _strictly_inside(n, folder)], writable=is_writable)
     for path in protect:
-        _protect(os.path.abspath(path), needed, writable)
+        try:
+            _protect(os.path.abspath(path), needed, writable)
+        except OSError:
+            pass  # best effort: the sandbox user's file permissions still keep it from writing there
     if network:
         try:
             loopback_up()
