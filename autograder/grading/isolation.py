@@ -294,7 +294,11 @@ def plan_view(uid: int, gid: int, reach: Sequence[str]) -> tuple[list[str], dict
 
 def isolate(uid: int, gid: int, *, reach: Sequence[str], writable: Sequence[str], protect: Sequence[str],
             network: bool = True) -> None:
-    """Enter private namespaces and rebuild the view for ``uid`` (see the module's docstring). Root only."""
+    """Enter private namespaces and rebuild the view for ``uid`` (see the module's docstring). Root only.
+
+    The current directory is entered again, by its path, in the new view (``/`` if it is gone there).
+    """
+    cwd = os.getcwd()
     unshare(CLONE_NEWNS | (CLONE_NEWNET if network else 0))
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     reach = [os.path.abspath(p) for p in reach]
@@ -312,6 +316,10 @@ def isolate(uid: int, gid: int, *, reach: Sequence[str], writable: Sequence[str]
             loopback_up()
         except OSError:
             pass  # without loopback the child still runs; it only has no network at all
+    try:
+        os.chdir(cwd)
+    except OSError:
+        os.chdir("/")
 
 
 # ------------------------------------------------------------------------------------ cgroups

@@ -186,6 +186,7 @@ VIEW_SCRIPT = textwrap.dedent("""
 
     base, uid = sys.argv[1], int(sys.argv[2])
     isolation.PRIVATE_DIRS = ()  # keep the temporary folder where it is, to see the grafts themselves
+    os.chdir(base + "/scratch")
     isolation.isolate(uid, uid, reach=[base + "/lib/via-link", base + "/lib/single.py"],
                       writable=[base + "/scratch"], protect=[base + "/lib/real/out", base + "/lib"])
     os.setgroups([]); os.setgid(uid); os.setuid(uid)
@@ -207,7 +208,7 @@ VIEW_SCRIPT = textwrap.dedent("""
         "single": attempt(lambda: open(base + "/lib/single.py").read()),
         "stdlib": attempt(lambda: __import__("fractions") and None),
         "secret": attempt(lambda: open(base + "/secret.txt").read()),
-        "scratch": attempt(lambda: write(base + "/scratch/mine.txt")),
+        "scratch": attempt(lambda: write("mine.txt")),  # still in the folder it was in, now in the new view
         "out": attempt(lambda: os.listdir(base + "/lib/real/out")),
         "write out": attempt(lambda: write(base + "/lib/real/out/pwned.txt")),
         "write lib": attempt(lambda: write(base + "/lib/real/pwned.txt")),
@@ -239,7 +240,7 @@ def test_the_rebuilt_view_grafts_what_is_needed_and_hides_or_freezes_the_rest(tm
     facts = json.loads(done.stdout)
     assert facts["uid"] == uid
     assert facts["module"] == "VALUE = 1\n" and facts["single"] == "ONE = 1\n" and facts["stdlib"] == "ok"
-    assert facts["scratch"] == "ok"
+    assert facts["scratch"] == "ok" and (base / "scratch" / "mine.txt").is_file()
     assert facts["secret"] in ("FileNotFoundError", "PermissionError")
     assert facts["out"] == []  # hidden under an empty tmpfs
     assert facts["write out"] == "OSError" and facts["write lib"] == "OSError"  # read-only file systems
