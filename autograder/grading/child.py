@@ -5,6 +5,9 @@ input: the pipe's file descriptor, a one-time HMAC key, the limits, the user to 
 arguments. Before any student code is imported this process
 
 * reads that line and closes standard input (the key is never visible to later readers of stdin),
+* when it is root and the grader asks for it, enters private mount and network namespaces and
+  rebuilds its view of the file system so the sandbox user can run this Python while the grader's
+  private folders stay hidden (see :mod:`autograder.grading.isolation`),
 * applies the resource limits (CPU time, address space, processes, file size, open files),
 * drops root privileges to the sandbox user when it has them (so RLIMIT_NPROC counts, and the
   student's code cannot write the grader's files),
@@ -24,9 +27,13 @@ import hmac
 import json
 import os
 import resource
+import signal
 import sys
+import time
 import types
 from typing import Any
+
+import pytest
 
 PROTOCOL = 1
 SNAPSHOT_PREFIXES = ("autograder", "_pytest", "pytest", "pluggy")
@@ -181,6 +188,7 @@ class ChannelPlugin:
         self.record: dict[str, Any] | None = None
         self.final_changes: list[str] = []
         self._exit = os._exit
+        self._exercise: str | None = None
 
     def _identity(self, item: Any) -> dict[str, str]:
         module = getattr(getattr(item, "module", None), "STUDENT_MODULE", "")
@@ -197,8 +205,21 @@ class ChannelPlugin:
     def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> None:
         if os.getpid() != self.channel.pid:
             self._exit(0)  # a forked copy of this process got back into pytest's loop
+        identity = self._identity(item)
+        if self._exercise is not None and identity["module"] != self._exercise:
+            # what one exercise's tests left (processes, memory) must not starve the next exercise's:
+            # when it cannot be cleared here, this child ends between two tests and the grader runs
+            # the remaining tests in a fresh one
+            if not clear_strays() or worn_out():
+                self._exit(0)
+        self._exercise = identity["module"]
         self.record = None
-        self.channel.send({"t": "begin", **self._identity(item)})
+        self.channel.send({"t": "begin", **identity})
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
+        if os.getpid() != self.channel.pid:
+            self._exit(0)  # a forked copy (a fork bomb's) whose test phase ended: it has nothing to say
 
     def pytest_runtest_call(self, item: Any) -> None:
         self.channel.send({"t": "call", **self._identity(item)})
@@ -220,6 +241,71 @@ class ChannelPlugin:
 
 
 # --------------------------------------------------------------------------------- the sandbox
+
+
+def _group_members(group: int) -> list[int]:
+    """The processes of process group ``group`` (zombies included), from /proc."""
+    members = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return members
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 2 and int(fields[2]) == group:
+            members.append(int(entry))
+    return members
+
+
+def clear_strays(rounds: int = 200) -> bool:
+    """Kill every other process of this process group and reap this process's dead children; whether none is left.
+
+    Between two exercises nothing an earlier test started is needed (every test imports the
+    student's module afresh), but a fork bomb's copies, or their unreaped exit statuses, would still
+    count against the process limit of the tests that follow. Processes that left the group are
+    beyond this; the grader kills them with the child's cgroup (or user) at the end.
+    """
+    me, group = os.getpid(), os.getpgrp()
+    for _ in range(rounds):
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+        strays = [pid for pid in _group_members(group) if pid != me]
+        if not strays:
+            return True
+        for pid in strays:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.005)
+    return False
+
+
+def worn_out() -> bool:
+    """Whether this process still maps more than half its address-space limit (a memory bomb's blocks,
+    still referenced from the failure they caused), so the next tests might not even start a thread."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return False
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024 > soft // 2
+    except (OSError, ValueError, IndexError):
+        pass
+    return False
 
 
 def apply_limits(limits: dict[str, int]) -> None:
@@ -254,12 +340,46 @@ def die_with_parent() -> None:
     """Ask Linux to kill this process when the grader dies (PR_SET_PDEATHSIG)."""
     try:
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)
     except Exception:  # noqa: BLE001 - best effort on systems without prctl
         pass
+
+
+def isolate(config: dict[str, Any]) -> None:
+    """As root, about to become the sandbox user: private namespaces and a view that user can run in."""
+    view = config.get("isolate")
+    uid = config.get("uid")
+    if not view or uid is None or os.getuid() != 0:
+        return
+    from . import isolation
+
+    gid = config.get("gid") if config.get("gid") is not None else uid
+    isolation.isolate(int(uid), int(gid), reach=list(view.get("reach", [])), writable=list(view.get("writable", [])),
+                      protect=list(view.get("protect", [])), network=bool(view.get("network", True)))
+
+
+def probe() -> None:
+    """What the grader's probe asks: can this user run the child's imports and write its folder?"""
+    import decimal  # noqa: F401 - not loaded yet: the standard library is reachable
+
+    import _pytest
+    from faker import Faker  # noqa: F401
+
+    import autograder.race  # noqa: F401
+    import autograder.testing.plugin  # noqa: F401
+
+    for package in (pytest, _pytest):  # imported as root: their folders must be readable now
+        os.listdir(os.path.dirname(package.__file__))
+
+    with open("probe.txt", "w", encoding="utf-8") as handle:
+        handle.write("ok\n")
+    import socket
+
+    facts = {"uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups(), "euid": os.geteuid(),
+             "interfaces": sorted(name for _, name in socket.if_nameindex())}
+    print(json.dumps(facts), flush=True)
 
 
 def main() -> None:
@@ -270,14 +390,17 @@ def main() -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
+    isolate(config)
     os.chdir(config["cwd"])
     apply_limits(config.get("limits", {}))
     drop_privileges(config.get("uid"), config.get("gid"))
     die_with_parent()
+    if config.get("probe"):
+        probe()
+        sys.stdout.flush()
+        os._exit(0)
     channel = Channel(int(config["fd"]), key)
     del key
-    import pytest
-
     import autograder.race  # noqa: F401 - loaded before student code so that it is in the snapshot
     import autograder.testing.plugin  # noqa: F401
 

@@ -129,8 +129,12 @@ def grade_submission(
     limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
     replay: str = HIDDEN_REPLAY,
     cancel: threading.Event | None = None,
+    protect: tuple[Path, ...] = (),
 ) -> SubmissionResult:
-    """Run every suite in ``catalogs`` against one student's files (in the sandbox)."""
+    """Run every suite in ``catalogs`` against one student's files (in the sandbox).
+
+    ``protect``: folders the student's code must not see (OUT, the other submissions).
+    """
     started = time.monotonic()
     plan: list[sandbox.PlannedTest] = []
     copies: dict[str, Path] = {}
@@ -143,7 +147,8 @@ def grade_submission(
     if copies:
         for helper, path in files.helpers.items():
             copies.setdefault(helper, path)
-    verdicts = sandbox.run_tests(copies, plan, seed=seed, replay=replay, limits=limits, cancel=cancel) if plan else {}
+    verdicts = sandbox.run_tests(copies, plan, seed=seed, replay=replay, limits=limits, cancel=cancel,
+                                 protect=protect) if plan else {}
     exercises = []
     for name, cat in catalogs.items():
         exercise = cat.exercise
@@ -253,12 +258,15 @@ def grade_class(
     if not exercises:
         raise GradingError("no exercise has a hidden suite in this installation, so there is nothing to grade")
     catalogs = catalog_mod.collect(exercises, hidden=True)
+    sandbox.announce(unprivileged_too=True)
+    protect = (out.resolve(), submissions.resolve())
     book = Gradebook(out / "gradebook.sqlite")
     try:
         run_seed = resolve_seed(seed, book)
         book.set_meta("seed", str(run_seed))
         book.set_meta("grader_version", grader_version())
         book.set_meta("shard", f"{shard[0]}/{shard[1]}" if shard else "")
+        book.set_meta("sandbox", sandbox.isolation().describe())  # how this run's student code was isolated
         version = grader_version()
         run = ClassRun(out=out, seed=run_seed)
         todo: list[tuple[StudentFiles, str]] = []
@@ -286,7 +294,7 @@ def grade_class(
                 while queue and len(futures) < workers:
                     student, fingerprint = queue.pop(0)
                     future = pool.submit(grade_submission, student, catalogs, seed=run_seed, limits=limits,
-                                         cancel=cancel)
+                                         cancel=cancel, protect=protect)
                     futures[future] = (student, fingerprint)
                 finished, _ = wait(list(futures), timeout=0.5, return_when=FIRST_COMPLETED)
                 for future in finished:

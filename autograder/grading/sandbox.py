@@ -1,13 +1,25 @@
 """Run course tests against a student's files in child processes: limited, watched, and killed at the end.
 
 :func:`run_tests` is the only way student code runs. It copies the student's files into a scratch
-folder, starts :mod:`autograder.grading.child` (in a new session, as an unprivileged user when the
-grader is root), hands it a one-time key on stdin and reads authenticated records from a private
-pipe. A test that hangs past its wall-time limit, or a child that dies (``os._exit``, a crash, a
-signal from a resource limit), costs only the test that was running: the grader kills the child's
-whole process group (and, when it runs as root, every process of the sandbox user) and runs the
-remaining tests in a fresh child. A test that dies while importing the student's module takes
-the rest of that exercise with it, because every one of its tests imports that module first.
+folder, starts :mod:`autograder.grading.child` (in a new session), hands it a one-time key on stdin
+and reads authenticated records from a private pipe. A test that hangs past its wall-time limit, or
+a child that dies (``os._exit``, a crash, a signal from a resource limit), costs only the test that
+was running: the grader kills everything the child started and runs the remaining tests in a fresh
+child. A test that dies while importing the student's module takes the rest of that exercise with
+it, because every one of its tests imports that module first.
+
+How far a child is isolated is probed once per grader process (:func:`isolation`):
+
+* as root on Linux (a CI runner, a Gradescope container, an instructor's server), each child gets a
+  fresh unprivileged uid, private mount and network namespaces in which that uid can run this
+  Python while OUT, the submissions and the rest of private folders such as ``/root`` stay hidden
+  (:mod:`autograder.grading.isolation`), and its own pids cgroup (``pids.max`` =
+  ``Limits.processes``) that the grader empties and removes at the end;
+* as root where namespaces are refused, the child still changes user if that user can run this
+  Python; where cgroups are refused, RLIMIT_NPROC of the fresh uid bounds its processes;
+* without root (a student's ``check``), the child runs as the grader's user under resource limits.
+
+Every step that is not available is named in one warning line (:func:`announce`).
 """
 
 from __future__ import annotations
@@ -24,11 +36,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import child as child_protocol
+from . import isolation as isolation_mod
 
 MiB = 1024 * 1024
 
@@ -41,11 +55,10 @@ class Limits:
     exercise_seconds: float = 120.0  # wall time of all tests of one exercise, over every child
     cpu_seconds: int = 120  # CPU time of one child, per exercise it runs
     memory_bytes: int = 2048 * MiB  # address space of one child
-    processes: int = 128  # processes and threads of the sandbox user (root only: see module doc)
+    processes: int = 128  # processes and threads of one child and its descendants (pids.max, RLIMIT_NPROC)
     output_bytes: int = 16 * MiB  # largest file (and captured output) a child may write
     open_files: int = 256
     max_children: int = 60  # children per submission before the rest is given up
-
 
 
 DEFAULT_LIMITS = Limits()
@@ -100,48 +113,167 @@ class SandboxError(RuntimeError):
 
 # --------------------------------------------------------------------------------- privileges
 
+
+@dataclass(frozen=True)
+class Isolation:
+    """How children are isolated in this grader process (decided once, by probing)."""
+
+    root: bool  # the grader runs as root
+    drop: bool = False  # children become a fresh unprivileged user
+    namespaces: bool = False  # ...in private mount and network namespaces with a rebuilt view
+    cgroup: tuple[str, str] | None = None  # (v1 or v2, parent folder) of the per-child pids cgroups
+    problems: tuple[str, ...] = ()  # what is weaker than the full sandbox, and why
+
+    def describe(self) -> str:
+        """One line: how student code runs here."""
+        if not self.root:
+            return "student code runs as the grader's own user, limited by resource limits only"
+        who = "a fresh unprivileged user" if self.drop else "root"
+        parts = [f"student code runs as {who}"]
+        if self.namespaces:
+            parts.append("in private mount and network namespaces")
+        if self.cgroup:
+            parts.append(f"in a pids cgroup ({self.cgroup[0]})")
+        return ", ".join(parts)
+
+
 _probe_lock = threading.Lock()
-_probe_result: dict[str, bool] = {}
+_isolation: list[Isolation] = []
+_announced: set[str] = set()
 
 
-def sandbox_uid(slot_hint: int = 0) -> int | None:
-    """A fresh unprivileged uid for one child when the grader is root and may use one; else None."""
-    if os.environ.get("AUTOGRADER_NO_SETUID") or not hasattr(os, "getuid") or os.getuid() != 0:
-        return None
-    if not _can_drop():
-        return None
-    # one uid per child: RLIMIT_NPROC then counts only that child's processes, and "kill every
-    # process of this uid" cleans up exactly that child
+def isolation() -> Isolation:
+    """How children run here: probed on first use (it starts one or two short children as root)."""
+    with _probe_lock:
+        if not _isolation:
+            _isolation.append(_decide())
+        return _isolation[0]
+
+
+def _decide() -> Isolation:
+    if not hasattr(os, "getuid") or os.getuid() != 0:
+        return Isolation(root=False, problems=(
+            "the grader does not run as root, so student code runs as this user and can read and write what "
+            "it can (run the grader as root, as Gradescope and CI containers do, for the full sandbox)",))
+    linux = sys.platform.startswith("linux")
+    problems: list[str] = []
+    cgroup = None
+    if os.environ.get("AUTOGRADER_NO_CGROUP"):
+        problems.append("AUTOGRADER_NO_CGROUP is set, so no pids cgroup bounds a fork bomb")
+    elif not linux:
+        problems.append("no pids cgroup outside Linux")
+    else:
+        cgroup, why = _probe_cgroup()
+        if cgroup is None:
+            problems.append(f"no usable pids cgroup ({why})")
+    drop = namespaces = False
+    if os.environ.get("AUTOGRADER_NO_SETUID"):
+        problems.append("AUTOGRADER_NO_SETUID is set, so student code runs as root")
+    else:
+        if linux and not os.environ.get("AUTOGRADER_NO_NAMESPACES"):
+            ok, why = _probe_child(isolate=True)
+            drop = namespaces = ok
+            if not ok:
+                problems.append(f"private namespaces failed ({why})")
+        elif linux:
+            problems.append("AUTOGRADER_NO_NAMESPACES is set")
+        if not drop:
+            ok, why = _probe_child(isolate=False)
+            drop = ok
+            if not ok:
+                problems.append(f"running as an unprivileged user failed ({why}), so student code runs as root "
+                                "and can write the grader's files")
+            elif linux:
+                problems.append("student code can read world-readable files and use the network")
+    if drop and cgroup is None:
+        problems.append("processes are bounded by RLIMIT_NPROC of the sandbox user instead")
+    elif not drop and cgroup is None:
+        problems.append("nothing but the time limits stops a fork bomb")
+    return Isolation(root=True, drop=drop, namespaces=namespaces, cgroup=cgroup, problems=tuple(problems))
+
+
+def announce(*, unprivileged_too: bool) -> None:
+    """Print one warning line when the sandbox is weaker than it could be (once per process).
+
+    A student checking their own code as themselves needs no warning; an instructor grading a
+    class without root does (``unprivileged_too``).
+    """
+    iso = isolation()
+    if not iso.problems or (not iso.root and not unprivileged_too) or "warned" in _announced:
+        return
+    _announced.add("warned")
+    print(f"autograder: warning: weaker sandbox: {'; '.join(iso.problems)}", file=sys.stderr)
+
+
+def _probe_cgroup() -> tuple[tuple[str, str] | None, str]:
+    try:
+        found = isolation_mod.find_pids_parent()
+        if found is None:
+            return None, "no pids controller this process may use"
+        isolation_mod.reap_stale(found[1], found[0])
+        group = isolation_mod.PidsCgroup.create(found[1], found[0], 8)
+        group.remove()
+        return found, ""
+    except OSError as exc:
+        return None, str(exc)
+
+
+def _probe_child(*, isolate: bool) -> tuple[bool, str]:
+    """Start the child in probe mode as a fresh user: can it import what it needs and write its folder?"""
+    uid = _fresh_uid()
+    root, work = prepare_scratch({}, uid)
+    config = {"key": "00", "fd": -1, "cwd": str(work), "uid": uid, "gid": uid, "limits": {}, "args": [],
+              "probe": True, "isolate": _view(root, [], ()) if isolate else None}
+    try:
+        done = subprocess.run([sys.executable, "-I", "-m", "autograder.grading.child"],
+                              input=(json.dumps(config) + "\n").encode(), capture_output=True, timeout=60,
+                              cwd=str(work), env=_base_env(work), start_new_session=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, str(exc)
+    finally:
+        remove_scratch(root)
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return False, lines[-1][-200:] if lines else f"exit status {done.returncode}"
+    try:
+        facts = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return False, "the probe printed nothing"
+    if facts.get("uid") != uid or facts.get("euid") != uid or facts.get("groups"):
+        return False, f"the probe ran as uid {facts.get('uid')}, not {uid}"
+    return True, ""
+
+
+def _fresh_uid() -> int:
+    # one uid per child: RLIMIT_NPROC then counts only that child's processes, "kill every process of
+    # this uid" cleans up exactly that child, and no child can signal or read another
     return 200_000 + secrets.randbelow(800_000)
 
 
-def _can_drop() -> bool:
-    """Whether an unprivileged user can run this Python and read this package (checked once)."""
-    with _probe_lock:
-        if "ok" not in _probe_result:
-            uid = 65534
-            try:
-                done = subprocess.run(
-                    [sys.executable, "-I", "-c", "import autograder.grading.child, pytest, faker"],
-                    user=uid, group=uid, extra_groups=[], capture_output=True, timeout=60, cwd="/",
-                    env=_base_env(Path(tempfile.gettempdir())),
-                )
-                _probe_result["ok"] = done.returncode == 0
-                if done.returncode != 0:
-                    _warn(f"running the sandbox as an unprivileged user failed ({done.stderr.strip()[-300:]})")
-            except (OSError, subprocess.SubprocessError) as exc:
-                _probe_result["ok"] = False
-                _warn(f"running the sandbox as an unprivileged user failed ({exc})")
-        return _probe_result["ok"]
+def sandbox_uid() -> int | None:
+    """A fresh unprivileged uid for one child when the grader is root and children can use one; else None."""
+    return _fresh_uid() if isolation().drop else None
 
 
-def _warn(message: str) -> None:
-    print(f"autograder: warning: {message}; student code runs as the grader's own user", file=sys.stderr)
+def _view(root: Path, plan: list[PlannedTest], protect: Sequence[Path]) -> dict[str, Any]:
+    """What the child's rebuilt view must show (the suites, its scratch folder) and hide.
+
+    Besides ``protect``, the reference solutions of an instructor's checkout are hidden: a
+    submission that could read them could simply run them.
+    """
+    from autograder import resources
+
+    hidden = [Path(p).resolve() for p in protect]
+    solutions = resources.solutions_dir()
+    if solutions is not None:
+        hidden.append(solutions.resolve())
+    return {"reach": sorted({str(t.suite.resolve().parent) for t in plan}), "writable": [str(root)],
+            "protect": [str(p) for p in hidden], "network": True}
 
 
 def privileges_dropped() -> bool:
     """Whether children run as an unprivileged user here (root, and a Python that user can run)."""
-    return sandbox_uid() is not None
+    return isolation().drop
 
 
 def _kill_uid(uid: int) -> None:
@@ -259,10 +391,13 @@ def run_tests(
     replay: str,
     limits: Limits = DEFAULT_LIMITS,
     cancel: threading.Event | None = None,
+    protect: Sequence[Path] = (),
 ) -> dict[tuple[str, str], Verdict]:
     """Run ``plan`` against the student's ``files``; one :class:`Verdict` per planned test.
 
     ``replay`` is the plugin's ``--ag-replay`` template ({seed}, {test}, {file}, {module}).
+    ``protect`` names folders student code must not see (the grader's OUT, the other submissions):
+    where the child has a private view they are hidden, elsewhere file permissions protect them.
     """
     verdicts: dict[tuple[str, str], Verdict] = {}
     pending = list(plan)
@@ -284,7 +419,8 @@ def run_tests(
                 verdicts[test.key] = Verdict(test, "error", reason="gave-up")
             break
         children += 1
-        run = _run_child(files, pending, seed=seed, replay=replay, limits=limits, spent=spent, cancel=cancel)
+        run = _run_child(files, pending, seed=seed, replay=replay, limits=limits, spent=spent, cancel=cancel,
+                         protect=protect)
         progress = False
         by_key = {t.key: t for t in pending}
         for key, (record, tampered, duration) in run.records.items():
@@ -362,7 +498,10 @@ def _run_child(
     limits: Limits,
     spent: dict[str, float],
     cancel: threading.Event | None,
+    protect: Sequence[Path] = (),
 ) -> _ChildRun:
+    iso = isolation()
+    announce(unprivileged_too=False)
     uid = sandbox_uid()
     root, work = prepare_scratch(files, uid)
     run = _ChildRun()
@@ -386,9 +525,11 @@ def _run_child(
         *[t.node_id for t in plan],
     ]
     config = {"key": key.hex(), "fd": write_fd, "cwd": str(work), "uid": uid, "gid": uid,
-              "limits": limit_values, "args": args}
+              "limits": limit_values, "args": args,
+              "isolate": _view(root, plan, protect) if iso.namespaces and uid is not None else None}
     log_path = root / "child.log"
     proc = None
+    group = _new_cgroup(iso, limits)
     try:
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
@@ -398,6 +539,14 @@ def _run_child(
             )
         os.close(write_fd)
         write_fd = -1
+        if group is not None:
+            # the child is still waiting for its configuration: nothing of the student's has run yet
+            try:
+                group.add(proc.pid)
+            except OSError as exc:
+                _warn_once(f"could not put a child in its pids cgroup ({exc}); it runs without one")
+                group.remove()
+                group = None
         try:
             assert proc.stdin is not None
             proc.stdin.write((json.dumps(config) + "\n").encode())
@@ -409,8 +558,10 @@ def _run_child(
         if write_fd >= 0:
             os.close(write_fd)
         if proc is not None:
-            _kill(proc, uid)
+            _kill(proc, uid, group)
             run.returncode = proc.returncode if run.returncode is None else run.returncode
+        if group is not None and not group.remove():
+            _warn_once(f"could not remove the pids cgroup {group.path}")
         os.close(read_fd)
         if not run.started_any:
             try:
@@ -421,12 +572,32 @@ def _run_child(
     return run
 
 
-def _kill(proc: subprocess.Popen, uid: int | None) -> None:
+def _new_cgroup(iso: Isolation, limits: Limits) -> isolation_mod.PidsCgroup | None:
+    """This child's pids cgroup, when the grader can make one."""
+    if iso.cgroup is None:
+        return None
+    try:
+        return isolation_mod.PidsCgroup.create(iso.cgroup[1], iso.cgroup[0], limits.processes)
+    except OSError as exc:
+        _warn_once(f"could not create a pids cgroup ({exc}); a child runs without one")
+        return None
+
+
+def _warn_once(message: str) -> None:
+    if message not in _announced:
+        _announced.add(message)
+        print(f"autograder: warning: {message}", file=sys.stderr)
+
+
+def _kill(proc: subprocess.Popen, uid: int | None, group: isolation_mod.PidsCgroup | None = None) -> None:
+    """Kill the child's process group, then everything it left: its cgroup, or every process of its user."""
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    if uid is not None:
+    if group is not None:
+        group.kill_all()
+    elif uid is not None:
         _kill_uid(uid)
     try:
         proc.wait(timeout=10)
