@@ -135,16 +135,18 @@ def _docstring_lines(tree: ast.AST) -> set[int]:
 def secret_lines(hidden_source: str, public: list[str]) -> list[str]:
     """The hidden suite's source lines that only the suite contains.
 
-    Docstrings are left out (their first lines are the checks' titles, shown on purpose), and so are
-    lines that also occur in public material (the starter, the public tests, the task), which
-    feedback may quote without giving anything away.
+    Docstrings are left out (their first lines are the checks' titles, shown on purpose), and so is
+    any line that public material (the starter, the public tests, the task) already contains, even
+    as part of a longer line: feedback may quote it without giving anything away.
     """
-    public_lines = {line.strip() for text in public for line in text.splitlines()}
+    public_text = re.sub(r"\s+", " ", "\n".join(public))
     docs = _docstring_lines(ast.parse(hidden_source))
     secret = []
     for number, line in enumerate(hidden_source.splitlines(), start=1):
         stripped = line.strip()
-        if number in docs or len(stripped) < MIN_LINE or stripped.startswith("#") or stripped in public_lines:
+        if number in docs or len(stripped) < MIN_LINE or stripped.startswith("#"):
+            continue
+        if re.sub(r"\s+", " ", stripped) in public_text:  # public material quotes it already
             continue
         secret.append(stripped)
     return secret

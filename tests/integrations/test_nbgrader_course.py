@@ -123,7 +123,8 @@ def test_hidden_cells_call_the_grader_and_carry_the_suites_points(course):
         assert {test.split("[")[0] for test in points} == set(marked)  # every test, parametrized or not
         assert all(points[test] == marked[test.split("[")[0]] for test in points)
         assert sum(points.values()) == plan.max_points
-        public = [plan.solution, plan.exercise.public_tests.read_text()]
+        task = (plan.exercise.assignment_dir / "README.md").read_text()
+        public = [plan.solution, plan.exercise.public_tests.read_text(), task]
         everything = "\n".join(cell.source for cell in nb.cells)
         assert not quoted_secrets(everything, secret_lines(plan.exercise.hidden_suite.read_text(), public))
         visible = graded(nb, f"{name}-visible-")
