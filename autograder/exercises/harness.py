@@ -203,6 +203,16 @@ def describe_lines(got: list[str], wanted: list[str], total_name: str = "lines")
     return "; ".join(parts)
 
 
+def check_lines(got: list[str], wanted: list[str], context: str) -> None:
+    """Fail unless the file's lines are exactly ``wanted`` (in any order): torn lines teach the
+    torn write; lines lost or repeated without tearing teach the lost update."""
+    missing, extra = compare_lines(got, wanted)
+    if not missing and not extra:
+        return
+    torn = [line for line in extra if line not in wanted]
+    fail(f"{context}: {describe_lines(got, wanted)}.", idea="torn-write" if torn else "read-modify-write")
+
+
 # ------------------------------------------------------------------------------- calls
 
 
@@ -230,14 +240,21 @@ class Overlap:
 
 
 def slow_fetch(pages: dict[str, str], overlap: Overlap, seconds: float = 1.0) -> Callable[[str], str]:
-    """A ``fetch(url)`` that takes ``seconds`` (of the engine's virtual clock) and returns the page."""
+    """A ``fetch(url)`` that takes ``seconds`` of the engine's virtual clock and returns the page.
+
+    With ``seconds=0`` it takes no time, but lets the engine switch threads in the middle (the
+    threads then stay runnable and interleave finely, which is what exposes races after fetch).
+    """
 
     def fetch(url: str) -> str:
         if url not in pages:
             raise ValueError(f"fetch() was called with {url!r}, which is not one of the URLs it was given")
         overlap.enter(url)
         try:
-            time.sleep(seconds)  # the engine's virtual clock: other threads run meanwhile
+            if seconds:
+                time.sleep(seconds)  # other threads run meanwhile
+            else:
+                race.checkpoint("fetch: downloading")
         finally:
             overlap.leave()
         return pages[url]

@@ -182,11 +182,23 @@ def race_check(
 
     ``idea`` is a key of :data:`IDEAS` (or the text itself). ``what`` overrides the plain-words
     message; by default it is the failing assertion's message, a deadlock description, or the
-    exception the student's code raised.
+    exception the student's code raised. A :class:`Mistake` that ``body`` raises (``expect``)
+    keeps its own words and idea; ``idea`` is the fallback.
     """
     if seed is None:
         seed = CONTEXT.seed if CONTEXT.seed is not None else 0
-    outcome = race.explore(body, seed=seed, runs=runs, strategy=strategy, max_steps=max_steps)
+    raised: list[Mistake] = []  # the Mistake ``body`` raised in the last run, if any
+
+    def watched() -> Any:
+        raised.clear()
+        try:
+            return body()
+        except Mistake as exc:
+            raised.append(exc)
+            raise
+
+    watched.__qualname__ = getattr(body, "__qualname__", "body")
+    outcome = race.explore(watched, seed=seed, runs=runs, strategy=strategy, max_steps=max_steps)
     if outcome.ok:
         return outcome
     if outcome.kind == "exception" and outcome.preemptions == 0 and not outcome.tampered:
@@ -199,7 +211,11 @@ def race_check(
         if outcome.exception_type == "NotImplementedError":
             raise Mistake(f"This part is not written yet: your code raised NotImplementedError{location}.")
         raise Mistake(f"Your code raised {text}{location}.", replay=CONTEXT.replay)
-    if callable(what):
+    own = raised[0] if raised and outcome.kind == "assertion" else None
+    if own is not None and not isinstance(what, str):
+        message = own.what
+        idea = own.idea or idea
+    elif callable(what):
         message = what(outcome)
     else:
         message = what or _plain_message(outcome)

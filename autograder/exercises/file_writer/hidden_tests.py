@@ -16,7 +16,7 @@ import pytest
 from autograder.exercises.harness import (
     FileTrap,
     Overlap,
-    describe_lines,
+    check_lines,
     fail,
     new_threads_alive,
     plural,
@@ -185,18 +185,15 @@ def test_lines_from_many_threads_stay_whole(student, fake, tmp_path, monkeypatch
         for thread in threads:
             thread.join()
         writer.close()
-        got = read_lines(path)
-        expect(sorted(got) == sorted(wanted),
-               f"Three threads each wrote 3 lines through one SafeFileWriter: "
-               f"{describe_lines(got, wanted)}.")
+        check_lines(read_lines(path), wanted, "Three threads each wrote 3 lines through one SafeFileWriter")
 
-    race_check(body, runs=50, idea="torn-write")
+    race_check(body, runs=15, idea="torn-write")
 
 
 @pytest.mark.points(3)
-def test_close_while_other_threads_write(student, fake, tmp_path, monkeypatch):
+def test_close_while_another_thread_writes(student, fake, tmp_path, monkeypatch):
     """A close() racing with writes never leaves half a line; each write either lands whole or raises."""
-    per_thread = [_sentences(fake, 2) for _ in range(2)]
+    lines = _sentences(fake, 4)
     paths = _Paths(tmp_path / "race")
     FileTrap(paths.folder).install(monkeypatch)
 
@@ -205,7 +202,10 @@ def test_close_while_other_threads_write(student, fake, tmp_path, monkeypatch):
         writer = student.SafeFileWriter(str(path))
         landed, refused = [], []
 
-        def work(lines):
+        closer = threading.Thread(target=writer.close)
+        started = []
+
+        def work():
             for line in lines:
                 try:
                     writer.write_line(line)
@@ -213,13 +213,15 @@ def test_close_while_other_threads_write(student, fake, tmp_path, monkeypatch):
                     refused.append(line)
                 else:
                     landed.append(line)
+                if not started:
+                    started.append(closer)
+                    closer.start()  # close() comes while the next lines are being written
 
-        threads = [threading.Thread(target=work, args=(lines,)) for lines in per_thread]
-        threads.append(threading.Thread(target=writer.close))
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+        for other in started:
+            other.join()
         writer.close()
         got = read_lines(path)
         torn = [line for line in got if line not in landed]
@@ -232,7 +234,7 @@ def test_close_while_other_threads_write(student, fake, tmp_path, monkeypatch):
             fail(f"write_line returned normally for {lost[0]!r} but the line is not in the file: a write that "
                  "does not raise must land whole, even when close() comes right after it.", idea="lock-scope")
 
-    race_check(body, runs=50, idea="lock-scope")
+    race_check(body, runs=25, idea="lock-scope")
 
 
 def _fetch_all_case(fake, n_urls: int):
@@ -244,15 +246,15 @@ def _fetch_all_case(fake, n_urls: int):
 @pytest.mark.points(4)
 def test_fetch_all_writes_one_whole_line_per_url(student, fake, tmp_path, monkeypatch):
     """fetch_all downloads every URL once and writes one whole line for each."""
-    pages, urls, wanted = _fetch_all_case(fake, 6)
-    n_threads = fake.random_int(2, 4)
+    pages, urls, wanted = _fetch_all_case(fake, 8)
+    n_threads = fake.random_int(3, 4)
     paths = _Paths(tmp_path / "race")
     FileTrap(paths.folder).install(monkeypatch)
 
     def body():
         path = paths.next()
         overlap = Overlap()
-        got_count = student.fetch_all(urls, slow_fetch(pages, overlap), str(path), n_threads)
+        got_count = student.fetch_all(urls, slow_fetch(pages, overlap, seconds=0), str(path), n_threads)
         twice = overlap.repeated()
         if twice:
             fail(f"{plural(len(twice), 'URL was', 'URLs were')} downloaded more than once, for example "
@@ -262,10 +264,9 @@ def test_fetch_all_writes_one_whole_line_per_url(student, fake, tmp_path, monkey
         if skipped:
             fail(f"{len(skipped)} of {len(urls)} URLs were never downloaded, for example {skipped[0]!r}: "
                  "taking the next URL from the shared list must be one atomic step.", idea="work-twice")
-        got = read_lines(path)
-        expect(sorted(got) == sorted(wanted),
-               f"fetch_all({len(urls)} URLs, n_threads={n_threads}) should write one line `url<TAB>length` per URL: "
-               f"{describe_lines(got, wanted)}.", idea="torn-write")
+        check_lines(read_lines(path), wanted,
+                    f"fetch_all({len(urls)} URLs, n_threads={n_threads}) should write one line `url<TAB>length` "
+                    "per URL")
         expect(got_count == len(urls),
                f"fetch_all wrote {len(urls)} lines but returned {got_count!r}: count the lines written "
                "(a count that threads update needs the lock too).", idea="read-modify-write")
@@ -293,38 +294,37 @@ def test_fetch_all_downloads_overlap(student, fake, tmp_path, monkeypatch):
                "time: each fetch waited for the one before it. Hold the lock only to take a URL or to write a "
                "line, never while fetch() runs.", idea="lock-scope")
 
-    race_check(body, runs=10, max_steps=100_000)
+    race_check(body, runs=5, max_steps=100_000)
 
 
 @pytest.mark.points(1)
-def test_fetch_all_joins_its_threads(student, fake, tmp_path, monkeypatch):
+def test_fetch_all_joins_its_threads(student, fake, tmp_path):
     """fetch_all waits for its threads and closes the file before it returns."""
-    pages, urls, wanted = _fetch_all_case(fake, 3)
-    paths = _Paths(tmp_path / "race")
-    FileTrap(paths.folder).install(monkeypatch)
+    pages, urls, _ = _fetch_all_case(fake, 3)
+    paths = _Paths(tmp_path / "real")  # a real file: what is not flushed is not there yet
 
     def body():
         path = paths.next()
         before = set(threading.enumerate())
-        student.fetch_all(urls, slow_fetch(pages, Overlap()), str(path), 3)
+        got_count = student.fetch_all(urls, slow_fetch(pages, Overlap()), str(path), 3)
         left = new_threads_alive(before)
         expect(not left,
                f"{plural(len(left), 'thread was', 'threads were')} still running when fetch_all returned: join "
                "every thread before you return.", idea="join")
         got = read_lines(path)
-        expect(sorted(got) == sorted(wanted),
-               f"When fetch_all returned, the file held {plural(len(got), 'line')} instead of {len(wanted)}: wait "
-               "for every thread, then close the writer, before returning.", idea="join")
+        expect(not isinstance(got_count, int) or len(got) >= got_count,
+               f"fetch_all returned {got_count!r}, but when it returned the file held {plural(len(got), 'line')}: "
+               "wait for every thread, then close the writer (closing flushes what is still buffered), before "
+               "returning.", idea="join")
 
-    race_check(body, runs=10, max_steps=100_000)
+    race_check(body, runs=5, max_steps=100_000)
 
 
 @pytest.mark.points(1)
-def test_fetch_all_edges(student, fake, tmp_path, monkeypatch):
+def test_fetch_all_edges(student, fake, tmp_path):
     """fetch_all with no URLs, with more threads than URLs, and with one thread."""
-    pages, urls, wanted = _fetch_all_case(fake, 3)
-    paths = _Paths(tmp_path / "race")
-    FileTrap(paths.folder).install(monkeypatch)
+    pages, urls, _ = _fetch_all_case(fake, 3)
+    paths = _Paths(tmp_path / "real")
 
     def body():
         for case_urls, n_threads in (([], 3), (urls[:2], 5), (urls, 1)):
@@ -336,4 +336,4 @@ def test_fetch_all_edges(student, fake, tmp_path, monkeypatch):
                    f"fetch_all({len(case_urls)} URLs, n_threads={n_threads}) should write {len(case_urls)} lines and "
                    f"return {len(case_urls)}; it wrote {plural(len(got), 'line')} and returned {got_count!r}.")
 
-    race_check(body, runs=5, max_steps=100_000)
+    race_check(body, runs=3, max_steps=100_000)

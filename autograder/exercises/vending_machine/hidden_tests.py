@@ -187,7 +187,7 @@ def test_buyers_never_oversell(student, fake):
         expect(final == 0, f"After selling all {stock} items the stock should be 0, not {final}.",
                idea="read-modify-write")
 
-    race_check(body, runs=60, idea="check-then-act")
+    race_check(body, runs=15, idea="check-then-act")
 
 
 @pytest.mark.points(3)
@@ -220,7 +220,7 @@ def test_refills_never_overfill(student, fake):
         expect(final == capacity, f"After refilling the last {room} slots the stock should be {capacity}, not {final}.",
                idea="read-modify-write")
 
-    race_check(body, runs=60, idea="check-then-act")
+    race_check(body, runs=15, idea="check-then-act")
 
 
 @pytest.mark.points(3)
@@ -228,7 +228,42 @@ def test_mixed_traffic_keeps_count(student, fake):
     """Customers and suppliers at once: the stock stays in range and adds up."""
     capacity = fake.random_int(2, 3)
 
-    def body():
+    def adds_up(machine, start: int, sold: list[bool], filled: list[bool]) -> None:
+        sales, refills = sold.count(True), filled.count(True)
+        final = machine.stock
+        if final != start + refills - sales:
+            fail(f"The machine started with {start} items, {refills} refills and {sales} sales succeeded, so it "
+                 f"should hold {start + refills - sales}; it shows {final}. An update of the stock was lost, or "
+                 "the stock and what the machine hands out got out of step.", idea="read-modify-write")
+
+    def one_each(start: int) -> None:
+        machine = _machine(student, capacity, start)
+        sold, filled, seen = [], [], []
+
+        def customer():
+            sold.append(machine.buy_waiting(timeout=1) if start == 0 else machine.buy())
+            seen.append(machine.stock)
+
+        def supplier():
+            filled.append(machine.refill())
+            seen.append(machine.stock)
+
+        _run(threading.Thread(target=customer), threading.Thread(target=supplier))
+        _check_range(seen, capacity, f"While one customer bought from a {'full' if start else 'empty'} machine "
+                                     "and a supplier refilled it")
+        adds_up(machine, start, sold, filled)
+
+    def sale_and_refill():
+        """A sale and a refill at the same moment, on a full and on an empty machine."""
+        one_each(capacity)
+        one_each(0)
+
+    # two pieces of state that a sale or a refill changes in two steps drift apart only when the
+    # other thread runs exactly in between: PCT finds such a window far sooner than a coin toss per step
+    race_check(sale_and_refill, runs=30, idea="check-then-act", strategy="pct")
+
+    def traffic():
+        """Two customers, a patient customer and a supplier."""
         machine = student.VendingMachine(capacity)
         sold, filled, seen = [], [], []
 
@@ -249,22 +284,35 @@ def test_mixed_traffic_keeps_count(student, fake):
         _run(threading.Thread(target=customer), threading.Thread(target=supplier),
              threading.Thread(target=patient_customer), threading.Thread(target=customer))
         _check_range(seen, capacity, "While customers and a supplier used the machine at once")
-        sales, refills = sold.count(True), filled.count(True)
-        final = machine.stock
-        if final != capacity + refills - sales:
-            fail(f"The machine started with {capacity} items, {refills} refills and {sales} sales succeeded, so it "
-                 f"should hold {capacity + refills - sales}; it shows {final}. An update of the stock was lost, or "
-                 "the stock and what the machine hands out got out of step.", idea="read-modify-write")
+        adds_up(machine, capacity, sold, filled)
 
-    race_check(body, runs=60, idea="check-then-act")
+    race_check(traffic, runs=15, idea="check-then-act")
 
 
 @pytest.mark.points(3)
 def test_buy_waiting_wakes_on_refill(student, fake):
     """Customers waiting in buy_waiting() are woken by refills, even when someone else buys too."""
     capacity = fake.random_int(3, 5)
+    stuck = when_stuck("A customer in buy_waiting() waited forever although the supplier refilled the machine: "
+                       "the refill's wake-up was lost (it came between the customer's check and its wait), or the "
+                       "customer woke up, found the item gone and never checked again.")
 
-    def body():
+    def just_in_time():
+        """A refill that comes just as a customer starts to wait."""
+        machine = _machine(student, capacity, 0)
+        got = []
+        _run(threading.Thread(target=lambda: got.append(machine.buy_waiting())),
+             threading.Thread(target=machine.refill))
+        expect(got == [True], f"buy_waiting() should return True once it got an item; it returned {got[0]!r}.")
+        expect(machine.stock == 0, f"One item was refilled and bought: the stock should be 0, not {machine.stock}.",
+               idea="read-modify-write")
+
+    # the window between a customer's check and its wait is a few steps wide: PCT, which runs one
+    # thread for long stretches and switches rarely, finds it far sooner than a coin toss per step
+    race_check(just_in_time, runs=80, idea="lost-wakeup", what=stuck, strategy="pct")
+
+    def with_a_rival():
+        """Two customers waiting, refills, and a customer who buys without waiting."""
         machine = _machine(student, capacity, 0)
         got, seen = [], []
 
@@ -278,8 +326,8 @@ def test_buy_waiting_wakes_on_refill(student, fake):
             seen.append(machine.stock)
 
         def supplier():
+            time.sleep(1)  # the customers are waiting by now
             for _ in range(3):
-                time.sleep(1)
                 machine.refill()
                 seen.append(machine.stock)
 
@@ -288,11 +336,7 @@ def test_buy_waiting_wakes_on_refill(student, fake):
         expect(got == [True, True], f"buy_waiting() should return True once it got an item; it returned {got}.")
         _check_range(seen, capacity, "While customers waited for refills")
 
-    stuck = when_stuck("A customer in buy_waiting() waited forever although the supplier refilled the machine: "
-                       "the refill's wake-up was lost (it came between the customer's check and its wait), or the "
-                       "customer woke up, found the item gone and never checked again.")
-
-    race_check(body, runs=60, idea="lost-wakeup", what=stuck)
+    race_check(with_a_rival, runs=40, idea="lost-wakeup", what=stuck)
 
 
 @pytest.mark.points(3)
