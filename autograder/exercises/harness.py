@@ -89,14 +89,18 @@ class TearableFile:
     """A file opened for writing whose ``write`` may be interrupted half-way by another thread.
 
     Each ``write`` puts the first half of the text in the real file, lets the engine switch
-    threads (:func:`race.checkpoint`), then writes the second half; after ``close`` every
+    threads (:func:`race.checkpoint`; or, with ``pause``, sleeps that long on the engine's virtual
+    clock, so that every other thread runs before the write goes on), then writes the second
+    half; after ``close`` every
     operation raises ValueError, as a real file does. Everything written goes straight to the
     real file, so reading the file shows exactly what the threads produced.
     """
 
-    def __init__(self, real: Any) -> None:
+    def __init__(self, real: Any, pause: float = 0.0) -> None:
         self._real = real
         self._closed = False
+        self._pause = pause
+        self.writing = 0  # writes half done right now
 
     def _check_open(self) -> None:
         if self._closed:
@@ -107,7 +111,14 @@ class TearableFile:
         half = len(text) // 2
         self._real.write(text[:half])
         self._real.flush()
-        race.checkpoint("file.write: half of the text is in the file")
+        self.writing += 1
+        try:
+            if self._pause:
+                time.sleep(self._pause)  # a slow disk: every other thread gets to run now
+            else:
+                race.checkpoint("file.write: half of the text is in the file")
+        finally:
+            self.writing -= 1
         self._check_open()
         self._real.write(text[half:])
         self._real.flush()
@@ -145,15 +156,16 @@ class FileTrap:
     """Makes ``open`` (and ``io.open``, which ``Path.open`` uses) return a :class:`TearableFile`
     for every file opened for writing inside ``folder``; other files open as usual."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, pause: float = 0.0) -> None:
         self.folder = os.path.realpath(folder)
+        self.pause = pause
         self.opened: list[TearableFile] = []
 
     def open(self, file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         real = _real_open(file, mode, *args, **kwargs)
         if isinstance(file, (str, os.PathLike)) and any(flag in mode for flag in "wax+"):
             if os.path.dirname(os.path.realpath(os.fspath(file))) == self.folder:
-                wrapped = TearableFile(real)
+                wrapped = TearableFile(real, self.pause)
                 self.opened.append(wrapped)
                 return wrapped
         return real

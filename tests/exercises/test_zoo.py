@@ -6,10 +6,12 @@ aimed at its mistake, with the idea (a key of ``IDEAS``) their feedback must tea
 
 The sweeps, and the knobs that size them (environment variables):
 
-* right samples and the reference solution: full marks on every one of ``AG_META_SEEDS`` base
-  seeds (default 100: seeds 1..100), each race check exploring ``AG_META_RUNS_SCALE`` times the
-  schedules the grader explores (default 0.2; 1 is exactly the grader's budget). A seed explores
-  the same schedules in the same order at any scale: a scaled sweep runs a prefix of the grader's.
+* right samples: full marks on every one of ``AG_META_SEEDS`` base seeds (default 100: seeds
+  1..100), each race check exploring ``AG_META_RUNS_SCALE`` times the schedules the grader
+  explores, rounded up (default 0.1; 1 is exactly the grader's budget). A seed explores the same
+  schedules in the same order at any scale: a scaled sweep runs a prefix of the grader's. The
+  reference solution gets the same sweep over ``AG_META_SOLUTION_SEEDS`` seeds (default 25; the
+  zoo's ``lock`` samples are written the same way).
 * wrong samples: each aimed test fails on every one of ``AG_META_WRONG_SEEDS`` base seeds
   (default 20), at the grader's own budget (scale 1). The first seed also runs the whole suite,
   with shrinking as the grader does, and checks the feedback and that the sample still earns
@@ -32,7 +34,8 @@ from autograder.testing import IDEAS
 from .runner import ZOO, hidden_tests, run_suite, samples, schedules, stage
 
 SEEDS = int(os.environ.get("AG_META_SEEDS", "100"))
-RUNS_SCALE = float(os.environ.get("AG_META_RUNS_SCALE", "0.2"))
+SOLUTION_SEEDS = int(os.environ.get("AG_META_SOLUTION_SEEDS", "25"))
+RUNS_SCALE = float(os.environ.get("AG_META_RUNS_SCALE", "0.1"))
 WRONG_SEEDS = int(os.environ.get("AG_META_WRONG_SEEDS", "20"))
 CHUNKS = 4  # each right sample's sweep is split in this many test items, so xdist can share them out
 
@@ -53,10 +56,11 @@ def _wrong_cases() -> list:
 def _right_cases() -> list:
     cases = []
     for ex in EXERCISES:
-        names = list(manifest(ex)["right"]) + ["<solution>"]
-        for name in names:
+        for name in manifest(ex)["right"]:
             for chunk in range(CHUNKS):
-                cases.append(pytest.param(ex, name, chunk, id=f"{ex}-{name.strip('<>')}-{chunk + 1}of{CHUNKS}"))
+                seeds = tuple(range(1 + chunk, SEEDS + 1, CHUNKS))
+                cases.append(pytest.param(ex, name, seeds, id=f"{ex}-{name}-{chunk + 1}of{CHUNKS}"))
+        cases.append(pytest.param(ex, "<solution>", tuple(range(1, SOLUTION_SEEDS + 1)), id=f"{ex}-solution"))
     return cases
 
 
@@ -142,10 +146,9 @@ def _check_feedback(text: str, idea: str | None, folder: Path) -> None:
         assert IDEAS[idea] in text, f"the feedback should explain the idea {idea!r}:\n{text}"
 
 
-@pytest.mark.parametrize(("exercise", "name", "chunk"), _right_cases())
-def test_a_right_sample_earns_full_marks_on_every_seed(exercise, name, chunk, tmp_path):
+@pytest.mark.parametrize(("exercise", "name", "seeds"), _right_cases())
+def test_a_right_sample_earns_full_marks_on_every_seed(exercise, name, seeds, tmp_path):
     folder = stage(_sample_path(exercise, "right", name), exercise, tmp_path / "submission")
-    seeds = [s for s in range(1, SEEDS + 1) if s % CHUNKS == chunk]
     lost = []
     with schedules(scale=RUNS_SCALE):
         for seed in seeds:

@@ -10,6 +10,7 @@ clock, so downloads that can overlap do.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -192,18 +193,16 @@ def test_lines_from_many_threads_stay_whole(student, fake, tmp_path, monkeypatch
 
 @pytest.mark.points(3)
 def test_close_while_another_thread_writes(student, fake, tmp_path, monkeypatch):
-    """A close() racing with writes never leaves half a line; each write either lands whole or raises."""
+    """A close() that comes while a write is half done never leaves half a line."""
     lines = _sentences(fake, 4)
     paths = _Paths(tmp_path / "race")
-    FileTrap(paths.folder).install(monkeypatch)
+    trap = FileTrap(paths.folder, pause=0.01).install(monkeypatch)  # a write takes a while
 
     def body():
         path = paths.next()
+        trap.opened.clear()
         writer = student.SafeFileWriter(str(path))
         landed, refused = [], []
-
-        closer = threading.Thread(target=writer.close)
-        started = []
 
         def work():
             for line in lines:
@@ -213,15 +212,20 @@ def test_close_while_another_thread_writes(student, fake, tmp_path, monkeypatch)
                     refused.append(line)
                 else:
                     landed.append(line)
-                if not started:
-                    started.append(closer)
-                    closer.start()  # close() comes while the next lines are being written
 
-        thread = threading.Thread(target=work)
-        thread.start()
-        thread.join()
-        for other in started:
-            other.join()
+        def close_during_a_write():
+            for _ in range(100):  # until some write is half done (or the writer is done)
+                if any(file.writing for file in trap.opened) or not worker.is_alive():
+                    break
+                time.sleep(0.001)
+            writer.close()
+
+        worker = threading.Thread(target=work)
+        closer = threading.Thread(target=close_during_a_write)
+        worker.start()
+        closer.start()
+        worker.join()
+        closer.join()
         writer.close()
         got = read_lines(path)
         torn = [line for line in got if line not in landed]
@@ -234,7 +238,7 @@ def test_close_while_another_thread_writes(student, fake, tmp_path, monkeypatch)
             fail(f"write_line returned normally for {lost[0]!r} but the line is not in the file: a write that "
                  "does not raise must land whole, even when close() comes right after it.", idea="lock-scope")
 
-    race_check(body, runs=25, idea="lock-scope")
+    race_check(body, runs=10, idea="lock-scope")
 
 
 def _fetch_all_case(fake, n_urls: int):

@@ -1,4 +1,4 @@
-"""BoundedSemaphore alone, as in the lesson: a refill that would overfill it raises ValueError.
+"""BoundedSemaphore alone: as in the lesson, a refill that would overfill it raises ValueError.
 
 The stock is the semaphore's own counter (its _value attribute), which it changes under its lock.
 """
