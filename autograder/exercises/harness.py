@@ -60,13 +60,18 @@ def fail(what: str, idea: str = "") -> None:
     raise Mistake(what, idea=IDEAS.get(idea, idea), replay=CONTEXT.replay)
 
 
-def when_stuck(text: str) -> Callable[[race.Outcome], str]:
-    """A ``what=`` for :func:`race_check`: ``text`` if the threads deadlocked or never finished,
-    the usual plain-words message for any other failure."""
+def when_stuck(text: str | Callable[[], str], crashed: str | None = None,
+               crash_types: tuple[str, ...] = ("IndexError",)) -> Callable[[race.Outcome], str]:
+    """A ``what=`` for :func:`race_check`: ``text`` (or what ``text()`` says then) if the threads
+    deadlocked or never finished; ``crashed`` (with ``{error}`` for the exception) if a thread
+    raised one of ``crash_types`` in a racy schedule; the usual plain-words message otherwise."""
 
     def what(outcome: race.Outcome) -> str:
         if outcome.kind in ("deadlock", "step-limit"):
-            return text
+            return text() if callable(text) else text
+        if outcome.kind == "exception" and crashed is not None and outcome.exception_type in crash_types:
+            error = outcome.message.split(": ", 1)[1] if outcome.message.startswith("in ") else outcome.message
+            return crashed.format(error=error)
         return _plain_message(outcome)
 
     return what
@@ -208,7 +213,8 @@ def describe_lines(got: list[str], wanted: list[str], total_name: str = "lines")
         parts.append(f"{plural(len(torn), 'line')} in the file {'is' if len(torn) == 1 else 'are'} torn "
                      f"(pieces of different lines mixed up), for example {torn[0]!r}")
     if missing:
-        parts.append(f"{len(missing)} of {len(wanted)} {total_name} never made it into the file whole, "
+        whole = " whole" if torn else ""
+        parts.append(f"{len(missing)} of {len(wanted)} {total_name} never made it into the file{whole}, "
                      f"for example {missing[0]!r}")
     if duplicated:
         parts.append(f"{plural(len(duplicated), 'line')} appear more than once, for example {duplicated[0]!r}")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from autograder import race
-from autograder.exercises.harness import Overlap, fail, new_threads_alive, plural, solo
+from autograder.exercises.harness import Overlap, fail, new_threads_alive, plural, solo, when_stuck
 from autograder.testing import expect, note, race_check
 
 STUDENT_MODULE = "prime_checker"
@@ -167,7 +167,11 @@ def test_check_primes_checks_every_number_once(student, fake, monkeypatch):
         result = student.check_primes(list(numbers), n_threads)
         _check_results(result, numbers, calls, call)
 
-    race_check(body, runs=40, idea="work-twice", max_steps=100_000)
+    crashed = when_stuck(f"The threads of {call} never finished.",
+                         crashed=f"A worker thread of {call} crashed with {{error}}: between looking at the pool and "
+                                 "taking a number from it, another thread changed the pool. Looking and taking must be "
+                                 "one atomic step (under a lock), or let a queue.Queue hand out the numbers.")
+    race_check(body, runs=40, idea="work-twice", max_steps=100_000, what=crashed)
 
 
 @pytest.mark.points(3)
@@ -370,8 +374,8 @@ def test_count_primes_parallel_counts_right(student, fake):
         wanted = _primes_below(limit)
         if got != wanted:
             hint = ""
-            if limit == below_prime and got == wanted + 1:
-                hint = f" It counted {limit} itself: only numbers below the limit count."
+            if prime(limit) and got == wanted + 1:
+                hint = f" It counted {limit} itself: only the numbers below the limit count."
             fail(f"count_primes_parallel({limit}, n_processes={n_processes}) returned {got!r}, but there are {wanted} "
                  f"primes below {limit}.{hint} (If is_prime fails its own tests, fix it first.)")
 

@@ -249,7 +249,7 @@ def test_mixed_traffic_keeps_count(student, fake):
             seen.append(machine.stock)
 
         _run(threading.Thread(target=customer), threading.Thread(target=supplier))
-        _check_range(seen, capacity, f"While one customer bought from a {'full' if start else 'empty'} machine "
+        _check_range(seen, capacity, f"While one customer bought from {'a full' if start else 'an empty'} machine "
                                      "and a supplier refilled it")
         adds_up(machine, start, sold, filled)
 
@@ -344,8 +344,11 @@ def test_buy_waiting_honours_its_timeout(student, fake):
     """buy_waiting(timeout) gives up after the timeout, and takes an item that arrives before it."""
     timeout = fake.random_element([0.5, 1.5, 2, 4])
 
+    calling = [f"buy_waiting(timeout={timeout}) on an empty machine"]
+
     def body():
         machine = _machine(student, 2, 0)
+        calling[0] = f"buy_waiting(timeout={timeout}) on an empty machine"
         started = time.monotonic()
         got = machine.buy_waiting(timeout=timeout)
         waited = time.monotonic() - started
@@ -354,6 +357,7 @@ def test_buy_waiting_honours_its_timeout(student, fake):
         expect(timeout - 1e-6 <= waited <= timeout + 0.5,
                f"buy_waiting(timeout={timeout}) on an empty machine gave up after {waited:g} s: it should wait for "
                f"{timeout} s.", idea="timeout")
+        calling[0] = "buy_waiting(timeout=0) on an empty machine"
         started = time.monotonic()
         got = machine.buy_waiting(timeout=0)
         expect(got is False and time.monotonic() == started,
@@ -366,6 +370,7 @@ def test_buy_waiting_honours_its_timeout(student, fake):
 
         refiller = threading.Thread(target=supplier)
         refiller.start()
+        calling[0] = f"buy_waiting(timeout={timeout}), with an item arriving after {timeout / 2:g} s,"
         started = time.monotonic()
         got = machine.buy_waiting(timeout=timeout)
         waited = time.monotonic() - started
@@ -374,7 +379,7 @@ def test_buy_waiting_honours_its_timeout(student, fake):
                f"An item arrived {timeout / 2:g} s into buy_waiting(timeout={timeout}); the customer should have "
                f"taken it, but buy_waiting returned {got!r} after {waited:g} s.", idea="timeout")
 
-    stuck = when_stuck(f"buy_waiting(timeout={timeout}) on an empty machine never returned: it should give up and "
-                       f"return False after {timeout} s (or at once for timeout=0).")
+    stuck = when_stuck(lambda: f"{calling[0]} never returned: a wait with a timeout must give up when the time "
+                               "is up (at once for timeout=0) and return False.")
 
     race_check(body, runs=5, idea="timeout", what=stuck)
