@@ -3,8 +3,13 @@
 The engine cannot switch threads inside C code, and a real file's ``write`` is C code; so the
 race tests give the student's writer a file whose ``write`` lets another thread run half-way
 through (:class:`~autograder.exercises.harness.TearableFile`). Unprotected writes then tear lines,
-as they do on a real machine. ``fetch`` is a fake that takes a second of the engine's virtual
-clock, so downloads that can overlap do.
+as they do on a real machine. In the check of ``close``, that write also takes a moment of the
+engine's virtual clock, and the closing thread waits until a write is half done: a ``close`` that
+does not take the writer's lock then cuts a line in two on every schedule.
+
+``fetch`` is a fake: where downloads must overlap it takes a second of the virtual clock (so
+downloads that can overlap do); where lines must be whole it returns at once but lets another
+thread run in the middle, so that the threads stay busy and interleave finely.
 """
 
 from __future__ import annotations
