@@ -28,6 +28,7 @@ STUDENT_MODULE = "prime_checker"
 SMALL_PRIMES = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47]
 PROCESS_TIME_LIMIT = 60.0  # seconds for one call of count_primes_parallel
 RENDEZVOUS = 5.0  # seconds a worker process waits at most, at its first is_prime, for the others to start
+GRACE = 0.5  # seconds before a lone worker may conclude that no other worker process is coming
 
 
 def prime(n: int) -> bool:
@@ -291,9 +292,9 @@ def _announcing_is_prime(original, log: Path, census: Path, parent: int, wanted:
     """is_prime that writes down which process calls it.
 
     A fast worker process could do all the work before the others have started; so the first call
-    in each worker process waits until ``wanted`` worker processes have announced themselves, or
-    as many as are alive (the test's thread counts them into ``census`` while the call runs), or
-    RENDEZVOUS seconds have passed.
+    in each worker process waits until ``wanted`` worker processes have announced themselves; or,
+    after GRACE seconds, as many as are alive (the test's thread counts them into ``census`` while
+    the call runs); or RENDEZVOUS seconds have passed.
     """
     announced = {"pid": None}
 
@@ -304,11 +305,16 @@ def _announcing_is_prime(original, log: Path, census: Path, parent: int, wanted:
             with open(log, "a") as handle:
                 handle.write(f"{pid}\n")
             if pid != parent:
-                deadline = time.monotonic() + RENDEZVOUS
-                while time.monotonic() < deadline:
+                started = time.monotonic()
+                while True:
+                    waited = time.monotonic() - started
                     workers = len(_pids(log) - {parent})
+                    if workers >= wanted or waited >= RENDEZVOUS:
+                        break
+                    # the census may be taken while the student's code is still starting processes:
+                    # trust it only once every process has had GRACE seconds to start
                     alive = _count(census)
-                    if workers >= wanted or (alive is not None and workers >= alive):
+                    if waited >= GRACE and alive is not None and workers >= alive:
                         break
                     time.sleep(0.002)
         return original(n)
