@@ -4,7 +4,7 @@ Write ``Counter`` so that increments and decrements from many threads at once ar
 ``count_concurrently`` so that it really runs its threads at the same time.
 """
 
-import threading
+import threading  # noqa: F401 - you will need it
 
 
 class Counter:

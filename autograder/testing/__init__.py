@@ -5,6 +5,6 @@
 the student-facing explanation of what broke, why, and how to see it again.
 """
 
-from .feedback import IDEAS, Mistake, expect, race_check
+from .feedback import IDEAS, Mistake, expect, note, race_check
 
-__all__ = ["IDEAS", "Mistake", "expect", "race_check"]
+__all__ = ["IDEAS", "Mistake", "expect", "note", "race_check"]

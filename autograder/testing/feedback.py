@@ -60,6 +60,34 @@ IDEAS = {
         "A `BoundedSemaphore` refuses to be released more times than it was acquired, so a refill "
         "can never push the count above capacity. A plain `Semaphore` silently lets the count grow."
     ),
+    "torn-write": (
+        "Writing a line to a file is not one step: a file object copies the text into its buffer "
+        "in pieces, and the `io` documentation says text files are not safe to share between "
+        "threads. Another thread's write can land in the middle of yours. Hold one lock, shared by "
+        "every writer, around the whole write (and around close), so each line goes in whole."
+    ),
+    "shared-state": (
+        "A class attribute, or a variable at the top of the module, is one object shared by every "
+        "instance and every call. State that belongs to one object or one call must be created "
+        "for it: `self.x = ...` in `__init__`, or a local variable inside the function."
+    ),
+    "no-wait": (
+        "A method that must not wait has to ask without blocking: `acquire(blocking=False)`, "
+        "`get_nowait()`, or check and act while holding a lock and return at once. A plain "
+        "`acquire()` waits, possibly forever."
+    ),
+    "timeout": (
+        "A wait with a timeout must give up when the time has passed and say so: "
+        "`acquire(timeout=t)`, `wait(timeout=t)` and `wait_for(..., timeout=t)` return False then. "
+        "A timeout of None means wait for as long as it takes; 0 means do not wait at all "
+        "(`if timeout:` mixes the two up)."
+    ),
+    "processes": (
+        "In CPython only one thread at a time runs Python code (the GIL), so CPU-bound work does "
+        "not get faster with threads. Worker processes each have their own interpreter: use "
+        "`multiprocessing.Pool` or `concurrent.futures.ProcessPoolExecutor` and give each worker "
+        "its share of the numbers."
+    ),
 }
 
 
@@ -97,9 +125,19 @@ class _Context:
     replay: str = ""
     seed: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 CONTEXT = _Context()
+
+
+def note(text: str) -> None:
+    """Tell the student something about this test that is not graded (a measured speed-up, say).
+
+    The plugin puts the notes of a test in its result record (``notes``) and after the feedback of
+    a failed test.
+    """
+    CONTEXT.notes.append(text)
 
 
 def expect(condition: object, what: str, idea: str = "") -> None:
@@ -144,11 +182,23 @@ def race_check(
 
     ``idea`` is a key of :data:`IDEAS` (or the text itself). ``what`` overrides the plain-words
     message; by default it is the failing assertion's message, a deadlock description, or the
-    exception the student's code raised.
+    exception the student's code raised. A :class:`Mistake` that ``body`` raises (``expect``)
+    keeps its own words and idea; ``idea`` is the fallback.
     """
     if seed is None:
         seed = CONTEXT.seed if CONTEXT.seed is not None else 0
-    outcome = race.explore(body, seed=seed, runs=runs, strategy=strategy, max_steps=max_steps)
+    raised: list[Mistake] = []  # the Mistake ``body`` raised in the last run, if any
+
+    def watched() -> Any:
+        raised.clear()
+        try:
+            return body()
+        except Mistake as exc:
+            raised.append(exc)
+            raise
+
+    watched.__qualname__ = getattr(body, "__qualname__", "body")
+    outcome = race.explore(watched, seed=seed, runs=runs, strategy=strategy, max_steps=max_steps)
     if outcome.ok:
         return outcome
     if outcome.kind == "exception" and outcome.preemptions == 0 and not outcome.tampered:
@@ -161,7 +211,11 @@ def race_check(
         if outcome.exception_type == "NotImplementedError":
             raise Mistake(f"This part is not written yet: your code raised NotImplementedError{location}.")
         raise Mistake(f"Your code raised {text}{location}.", replay=CONTEXT.replay)
-    if callable(what):
+    own = raised[0] if raised and outcome.kind == "assertion" else None
+    if own is not None and not isinstance(what, str):
+        message = own.what
+        idea = own.idea or idea
+    elif callable(what):
         message = what(outcome)
     else:
         message = what or _plain_message(outcome)

@@ -209,8 +209,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         option = item.config.getoption("ag_submission")
         folders.append(Path(option) if option else Path(str(item.fspath)).parent)
         feedback, race_outcome = ("", None)
+        notes = list(CONTEXT.notes)
         if report.failed and call.excinfo is not None:
             feedback, race_outcome = feedback_for(call.excinfo, folders)
+            if notes:
+                feedback = "\n\n".join([feedback, *(f"Note: {text}" for text in notes)])
             report.longrepr = feedback  # what pytest shows: the student's feedback, not a traceback
         points = _points(item)
         status = "passed" if report.passed else ("skipped" if report.skipped else "failed")
@@ -225,6 +228,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
             "points": points if report.passed else 0,
             "status": status,
             "feedback": feedback,
+            "notes": notes,
             "outcome": race_outcome,
             "seed": test_seed(item.config._ag_seed, item.name),  # type: ignore[attr-defined]
             "duration": round(report.duration, 6),
@@ -241,6 +245,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     module = getattr(getattr(item, "module", None), "STUDENT_MODULE", "")
     CONTEXT.replay = template.format(seed=seed, test=item.name, file=os.path.basename(str(item.fspath)),
                                      module=module)
+    CONTEXT.notes = []
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:

@@ -3,64 +3,102 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
+from autograder.exercises.harness import fail, solo
 from autograder.testing import expect, race_check
 
 STUDENT_MODULE = "counter"
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_arithmetic_with_one_thread(student, fake):
     """Counting up and down from a start value, with one thread."""
-    expect(student.Counter().value == 0, "Counter() should start at 0.")
     start = fake.random_int(-50, 50)
-    counter = student.Counter(start)
-    expect(counter.value == start, f"Counter({start}).value should be {start}, not {counter.value}.")
-    expected = start
-    for _ in range(12):
-        amount = fake.random_int(0, 9)
-        if fake.boolean():
-            counter.increment(amount)
-            expected += amount
+    steps = [(fake.boolean(), fake.random_int(0, 9)) for _ in range(12)]
+
+    def body():
+        expect(student.Counter().value == 0, "Counter() should start at 0.")
+        counter = student.Counter(start)
+        expect(counter.value == start, f"Counter({start}).value should be {start}, not {counter.value}.")
+        expected = start
+        for up, amount in steps:
+            if up:
+                counter.increment(amount)
+                expected += amount
+            else:
+                counter.decrement(amount)
+                expected -= amount
+        counter.increment()
+        counter.decrement()
+        counter.decrement()
+        expected -= 1
+        expect(counter.value == expected,
+               f"After a series of increments and decrements from {start}, value should be {expected}, "
+               f"not {counter.value}.")
+
+    solo(body)
+
+
+@pytest.mark.points(1)
+def test_value_is_read_only(student):
+    """`value` can be read but not assigned."""
+
+    def body():
+        counter = student.Counter(3)
+        try:
+            counter.value = 10
+        except AttributeError:
+            pass
         else:
-            counter.decrement(amount)
-            expected -= amount
-    counter.increment()
-    counter.decrement()
-    counter.decrement()
-    expected -= 1
-    expect(counter.value == expected,
-           f"After a series of increments and decrements from {start}, value should be {expected}, "
-           f"not {counter.value}.")
+            fail("Assigning to counter.value should raise AttributeError: make it a read-only property.")
+        expect(counter.value == 3, "counter.value changed although it should be read-only.")
+
+    solo(body)
 
 
 @pytest.mark.points(2)
-def test_value_is_read_only(student):
-    """`value` can be read but not assigned."""
-    counter = student.Counter(3)
-    try:
-        counter.value = 10
-    except AttributeError:
-        pass
-    else:
-        raise AssertionError("Assigning to counter.value should raise AttributeError: make it a read-only property.")
-    expect(counter.value == 3, "counter.value changed although it should be read-only.")
+def test_counters_are_independent(student, fake):
+    """Two counters keep their own counts."""
+    first, second = fake.random_int(0, 20), fake.random_int(100, 200)
+
+    def body():
+        a, b = student.Counter(first), student.Counter(second)
+        a.increment(2)
+        b.decrement()
+        got = (a.value, b.value)
+        if got != (first + 2, second - 1):
+            fail(f"Two counters, started at {first} and {second}, were incremented by 2 and decremented by 1: they "
+                 f"should show {first + 2} and {second - 1}, but show {got[0]} and {got[1]}. The counters share "
+                 "their count: keep it in an instance attribute made in __init__, not in a class attribute.",
+                 idea="shared-state")
+
+    solo(body)
 
 
 @pytest.mark.points(2)
 def test_count_concurrently_edges(student):
     """count_concurrently with one thread, and with no increments."""
 
-    def body():
-        expect(student.count_concurrently(1, 0) == 0, "count_concurrently(1, 0) should return 0.")
-        got = student.count_concurrently(1, 7)
-        expect(got == 7, f"count_concurrently(1, 7) should return 7, not {got}.")
-        got = student.count_concurrently(3, 0)
-        expect(got == 0, f"count_concurrently(3, 0) should return 0, not {got}.")
+    def check(n_threads: int, per_thread: int) -> None:
+        got = student.count_concurrently(n_threads, per_thread)
+        wanted = n_threads * per_thread
+        if got == wanted:
+            return
+        if isinstance(got, int) and got > wanted:
+            fail(f"count_concurrently({n_threads}, {per_thread}) returned {got}, more than the {wanted} increments it "
+                 "was asked for: it must have counted on from an earlier call. Make a new Counter inside the "
+                 "function, every time it is called.", idea="shared-state")
+        fail(f"count_concurrently({n_threads}, {per_thread}) should return {wanted}, not {got!r}.")
 
-    race_check(body, runs=5)
+    def body():
+        check(1, 0)
+        check(1, 7)
+        check(3, 0)
+
+    race_check(body, runs=3)
 
 
 def _run_workers(counter, plan):
@@ -91,7 +129,7 @@ def test_no_increment_is_lost(student, fake):
                f"{missing} of {total} increments were lost: after {total} calls of increment({amount}) from "
                f"3 threads the counter shows {counter.value}, not {total * amount}.")
 
-    race_check(body, runs=80, idea="read-modify-write")
+    race_check(body, runs=15, idea="read-modify-write")
 
 
 @pytest.mark.points(4)
@@ -117,7 +155,7 @@ def test_mixed_increments_and_decrements(student, fake):
                f"Two threads incremented and two decremented; the counter should end at {expected} but "
                f"shows {counter.value}: some updates were lost.")
 
-    race_check(body, runs=80, idea="read-modify-write")
+    race_check(body, runs=15, idea="read-modify-write")
 
 
 @pytest.mark.points(5)
@@ -132,7 +170,7 @@ def test_count_concurrently_loses_nothing(student, fake):
                f"count_concurrently({n_threads}, {per_thread}) returned {got}: {expected - got} of {expected} "
                "increments were lost.")
 
-    race_check(body, runs=80, idea="read-modify-write")
+    race_check(body, runs=15, idea="read-modify-write")
 
 
 @pytest.mark.points(2)
@@ -145,6 +183,7 @@ def test_count_concurrently_runs_threads_at_the_same_time(student, monkeypatch):
         me = threading.current_thread()
         alive = [t for t in {c[0] for c in calls} | {me} if t.is_alive()]
         calls.append((me, len(alive)))
+        time.sleep(0.01)  # the engine's virtual clock: the other threads get going meanwhile
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(student.Counter, "increment", recording_increment)
@@ -179,4 +218,4 @@ def test_count_concurrently_joins_its_threads(student):
                f"{len(left)} thread(s) were still running when count_concurrently returned: join every "
                "thread before reading the result.", idea="join")
 
-    race_check(body, runs=20)
+    race_check(body, runs=5)

@@ -1,0 +1,1 @@
+"""The file-writer exercise: its hidden suite is hidden_tests.py."""

@@ -1,0 +1,280 @@
+"""What the hidden suites share: checks that cannot hang, a file a thread switch can tear, fakes.
+
+Everything here is grader code, so the race engine runs it atomically between two preemption
+points (the ``autograder`` package is out of its scope); the student's code is what it
+interleaves. The few places where a thread switch must be possible inside grader code say so
+with :func:`autograder.race.checkpoint`.
+
+* :func:`solo` runs a check that uses one thread under the engine, so that a deadlock or an
+  endless loop in the student's code is reported instead of hanging the grader, and waits with a
+  timeout cost no real time.
+* :class:`FileTrap` hands the student's code a :class:`TearableFile` instead of a real file: its
+  ``write`` lets another thread run half-way through, as a real text file object can.
+* :class:`Overlap` records calls of a fake slow function (``fetch``, a wrapped ``is_prime``):
+  which thread made each, and how many ran at the same time.
+"""
+
+from __future__ import annotations
+
+import builtins
+import io
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from autograder import race
+from autograder.testing import IDEAS, Mistake, race_check
+from autograder.testing.feedback import CONTEXT, _plain_message
+
+_real_open = io.open
+
+
+def solo(body: Callable[[], Any], *, max_steps: int = 200_000, what: str | Callable[[race.Outcome], str] | None = None,
+         idea: str = "") -> None:
+    """Run a one-thread check under the engine, for one schedule.
+
+    A failed ``expect`` or an exception of the student's code inside ``body`` is raised again
+    here unchanged, so its feedback is the same as without the engine; a deadlock or a run that
+    never ends becomes a :class:`~autograder.testing.Mistake` (``what`` and ``idea`` tell the
+    student what that means here).
+    """
+    caught: list[Exception] = []
+
+    def guarded() -> None:
+        try:
+            body()
+        except Exception as exc:  # noqa: BLE001 - re-raised below, outside the engine
+            caught.append(exc)
+
+    race_check(guarded, runs=1, max_steps=max_steps, what=what, idea=idea)
+    if caught:
+        raise caught[0]
+
+
+def fail(what: str, idea: str = "") -> None:
+    """Fail the check with a :class:`~autograder.testing.Mistake` (what broke, and the idea behind it)."""
+    raise Mistake(what, idea=IDEAS.get(idea, idea), replay=CONTEXT.replay)
+
+
+def when_stuck(text: str | Callable[[], str], crashed: str | None = None,
+               crash_types: tuple[str, ...] = ("IndexError",)) -> Callable[[race.Outcome], str]:
+    """A ``what=`` for :func:`race_check`: ``text`` (or what ``text()`` says then) if the threads
+    deadlocked or never finished; ``crashed`` (with ``{error}`` for the exception) if a thread
+    raised one of ``crash_types`` in a racy schedule; the usual plain-words message otherwise."""
+
+    def what(outcome: race.Outcome) -> str:
+        if outcome.kind in ("deadlock", "step-limit"):
+            return text() if callable(text) else text
+        if outcome.kind == "exception" and crashed is not None and outcome.exception_type in crash_types:
+            error = outcome.message.split(": ", 1)[1] if outcome.message.startswith("in ") else outcome.message
+            return crashed.format(error=error)
+        return _plain_message(outcome)
+
+    return what
+
+
+def new_threads_alive(before: Iterable[threading.Thread]) -> list[threading.Thread]:
+    """Threads that are alive now and were not in ``before``."""
+    known = set(before)
+    return [t for t in threading.enumerate() if t not in known and t.is_alive()]
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+# ------------------------------------------------------------------------------- files
+
+
+class TearableFile:
+    """A file opened for writing whose ``write`` may be interrupted half-way by another thread.
+
+    Each ``write`` puts the first half of the text in the real file, lets the engine switch
+    threads (:func:`race.checkpoint`; or, with ``pause``, sleeps that long on the engine's virtual
+    clock, so that every other thread runs before the write goes on), then writes the second
+    half; after ``close`` every
+    operation raises ValueError, as a real file does. Everything written goes straight to the
+    real file, so reading the file shows exactly what the threads produced.
+    """
+
+    def __init__(self, real: Any, pause: float = 0.0) -> None:
+        self._real = real
+        self._closed = False
+        self._pause = pause
+        self.writing = 0  # writes half done right now
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError("I/O operation on closed file.")
+
+    def write(self, text: Any) -> int:
+        self._check_open()
+        half = len(text) // 2
+        self._real.write(text[:half])
+        self._real.flush()
+        self.writing += 1
+        try:
+            if self._pause:
+                time.sleep(self._pause)  # a slow disk: every other thread gets to run now
+            else:
+                race.checkpoint("file.write: half of the text is in the file")
+        finally:
+            self.writing -= 1
+        self._check_open()
+        self._real.write(text[half:])
+        self._real.flush()
+        return len(text)
+
+    def writelines(self, lines: Iterable[Any]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self._check_open()
+        self._real.flush()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._real.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> TearableFile:
+        self._check_open()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> Any:  # name, mode, encoding, fileno, ...
+        return getattr(self._real, name)
+
+
+class FileTrap:
+    """Makes ``open`` (and ``io.open``, which ``Path.open`` uses) return a :class:`TearableFile`
+    for every file opened for writing inside ``folder``; other files open as usual."""
+
+    def __init__(self, folder: Path, pause: float = 0.0) -> None:
+        self.folder = os.path.realpath(folder)
+        self.pause = pause
+        self.opened: list[TearableFile] = []
+
+    def open(self, file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        real = _real_open(file, mode, *args, **kwargs)
+        if isinstance(file, (str, os.PathLike)) and any(flag in mode for flag in "wax+"):
+            if os.path.dirname(os.path.realpath(os.fspath(file))) == self.folder:
+                wrapped = TearableFile(real, self.pause)
+                self.opened.append(wrapped)
+                return wrapped
+        return real
+
+    def install(self, monkeypatch: Any) -> FileTrap:
+        monkeypatch.setattr(builtins, "open", self.open)
+        monkeypatch.setattr(io, "open", self.open)
+        return self
+
+
+def read_lines(path: Path) -> list[str]:
+    """The lines of a text file (without their newlines); [] if it does not exist."""
+    if not path.exists():
+        return []
+    with _real_open(path, encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    if not text:
+        return []
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the newline that ends the last line
+    return lines
+
+
+def compare_lines(got: list[str], wanted: list[str]) -> tuple[list[str], list[str]]:
+    """Lines missing from ``got`` and lines in ``got`` that should not be there (with repeats)."""
+    have, need = Counter(got), Counter(wanted)
+    missing = list((need - have).elements())
+    extra = list((have - need).elements())
+    return missing, extra
+
+
+def describe_lines(got: list[str], wanted: list[str], total_name: str = "lines") -> str:
+    """Plain words for how the lines in a file differ from the lines that should be there."""
+    missing, extra = compare_lines(got, wanted)
+    duplicated = [line for line in set(extra) if line in wanted]
+    torn = [line for line in extra if line not in wanted]
+    parts = []
+    if torn:
+        parts.append(f"{plural(len(torn), 'line')} in the file {'is' if len(torn) == 1 else 'are'} torn "
+                     f"(pieces of different lines mixed up), for example {torn[0]!r}")
+    if missing:
+        whole = " whole" if torn else ""
+        parts.append(f"{len(missing)} of {len(wanted)} {total_name} never made it into the file{whole}, "
+                     f"for example {missing[0]!r}")
+    if duplicated:
+        parts.append(f"{plural(len(duplicated), 'line')} appear more than once, for example {duplicated[0]!r}")
+    return "; ".join(parts)
+
+
+def check_lines(got: list[str], wanted: list[str], context: str) -> None:
+    """Fail unless the file's lines are exactly ``wanted`` (in any order): torn lines teach the
+    torn write; lines lost or repeated without tearing teach the lost update."""
+    missing, extra = compare_lines(got, wanted)
+    if not missing and not extra:
+        return
+    torn = [line for line in extra if line not in wanted]
+    fail(f"{context}: {describe_lines(got, wanted)}.", idea="torn-write" if torn else "read-modify-write")
+
+
+# ------------------------------------------------------------------------------- calls
+
+
+class Overlap:
+    """Records the calls of a fake slow function: the argument, the calling thread, and how many
+    calls were running at the same time."""
+
+    def __init__(self) -> None:
+        self.active = 0
+        self.most = 0
+        self.args: list[Any] = []
+        self.threads: list[threading.Thread] = []
+
+    def enter(self, arg: Any) -> None:
+        self.active += 1
+        self.most = max(self.most, self.active)
+        self.args.append(arg)
+        self.threads.append(threading.current_thread())
+
+    def leave(self) -> None:
+        self.active -= 1
+
+    def repeated(self) -> list[Any]:
+        return [arg for arg, n in Counter(self.args).items() if n > 1]
+
+
+def slow_fetch(pages: dict[str, str], overlap: Overlap, seconds: float = 1.0) -> Callable[[str], str]:
+    """A ``fetch(url)`` that takes ``seconds`` of the engine's virtual clock and returns the page.
+
+    With ``seconds=0`` it takes no time, but lets the engine switch threads in the middle (the
+    threads then stay runnable and interleave finely, which is what exposes races after fetch).
+    """
+
+    def fetch(url: str) -> str:
+        if url not in pages:
+            raise ValueError(f"fetch() was called with {url!r}, which is not one of the URLs it was given")
+        overlap.enter(url)
+        try:
+            if seconds:
+                time.sleep(seconds)  # other threads run meanwhile
+            else:
+                race.checkpoint("fetch: downloading")
+        finally:
+            overlap.leave()
+        return pages[url]
+
+    return fetch

@@ -1,0 +1,1 @@
+"""The prime-checker exercise: its hidden suite is hidden_tests.py."""

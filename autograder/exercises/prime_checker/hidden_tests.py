@@ -1,0 +1,410 @@
+"""Hidden suite for prime_checker.py: 25 points.
+
+``is_prime`` is checked with one thread; ``check_primes`` under the race engine, with the module's
+``is_prime`` replaced by a recording stand-in that takes a moment of the engine's virtual clock
+(so worker threads that can overlap do) and returns the right answer (so a slip in ``is_prime``
+costs points only in its own tests). ``count_primes_parallel`` runs real worker processes, never
+under the engine: a stand-in for ``is_prime`` notes which process calls it, and every call has a
+time limit.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+from autograder import race
+from autograder.exercises.harness import Overlap, fail, new_threads_alive, plural, solo, when_stuck
+from autograder.testing import expect, note, race_check
+
+STUDENT_MODULE = "prime_checker"
+
+SMALL_PRIMES = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47]
+PROCESS_TIME_LIMIT = 60.0  # seconds for one call of count_primes_parallel
+RENDEZVOUS = 5.0  # seconds a worker process waits at most, at its first is_prime, for the others to start
+GRACE = 0.5  # seconds before a lone worker may conclude that no other worker process is coming
+
+
+def prime(n: int) -> bool:
+    """The right answer (the grader's own, not the student's)."""
+    if n < 2:
+        return False
+    if n % 2 == 0:
+        return n == 2
+    divisor = 3
+    while divisor * divisor <= n:
+        if n % divisor == 0:
+            return False
+        divisor += 2
+    return True
+
+
+def _primes_below(limit: int) -> int:
+    if limit < 3:
+        return 0
+    sieve = bytearray([1]) * limit
+    sieve[0:2] = b"\x00\x00"
+    for n in range(2, int(limit ** 0.5) + 1):
+        if sieve[n]:
+            sieve[n * n::n] = bytearray(len(range(n * n, limit, n)))
+    return sum(sieve)
+
+
+def _check_is_prime(student, numbers: list[int], why: str = "") -> None:
+    wrong = [n for n in numbers if student.is_prime(n) != prime(n)]
+    if wrong:
+        n = wrong[0]
+        fail(f"is_prime({n}) returned {student.is_prime(n)!r}, but {n} is {'' if prime(n) else 'not '}a prime"
+             f"{why}. ({len(wrong)} of {len(numbers)} numbers checked were answered wrongly.)")
+
+
+@pytest.mark.points(2)
+def test_is_prime_small_numbers_and_negatives(student, fake):
+    """is_prime is False below 2 and right for small numbers."""
+    numbers = [-fake.random_int(2, 1000), -1, 0, 1, 2, 3, 4] + [fake.random_int(5, 100) for _ in range(12)]
+    solo(lambda: _check_is_prime(student, numbers, why=" (no number below 2 is prime)"))
+
+
+@pytest.mark.points(3)
+def test_is_prime_squares_products_and_large_numbers(student, fake):
+    """is_prime is right for squares of primes, products of two primes and larger numbers."""
+    squares = [p * p for p in fake.random_elements(SMALL_PRIMES[1:], length=4, unique=True)] + [25, 4]
+    products = [p * q for p, q in zip(fake.random_elements(SMALL_PRIMES, length=3),
+                                      fake.random_elements(SMALL_PRIMES, length=3))]
+    large = [fake.random_int(1_000, 50_000) for _ in range(10)] + [7919, 7921]
+    numbers = squares + products + large
+
+    def body():
+        square_wrong = [n for n in squares if student.is_prime(n)]
+        if square_wrong:
+            n = square_wrong[0]
+            root = round(n ** 0.5)
+            fail(f"is_prime({n}) returned True, but {n} = {root} x {root}. A loop `while d * d < n` stops just "
+                 "before the divisor it needs: use `<=`.")
+        _check_is_prime(student, numbers)
+
+    solo(body, max_steps=2_000_000)
+
+
+# ------------------------------------------------------------------------- check_primes
+
+
+class _Recorder:
+    """Stands in for the module's is_prime inside check_primes; a fresh Overlap per schedule."""
+
+    def __init__(self, student, monkeypatch, seconds: float = 0.1) -> None:
+        self.calls = Overlap()
+        self.seconds = seconds
+
+        def is_prime(n: int) -> bool:
+            self.calls.enter(n)
+            try:
+                if self.seconds:
+                    time.sleep(self.seconds)  # the engine's virtual clock: other workers run meanwhile
+                else:
+                    race.checkpoint("is_prime: checking")  # no time passes, but another thread may run
+            finally:
+                self.calls.leave()
+            return prime(n)
+
+        monkeypatch.setattr(student, "is_prime", is_prime)
+
+    def reset(self) -> Overlap:
+        self.calls = Overlap()
+        return self.calls
+
+
+def _numbers(fake, n: int) -> list[int]:
+    picked: set[int] = set()
+    while len(picked) < n:
+        picked.add(fake.random_element([fake.random_int(2, 400), fake.random_element(SMALL_PRIMES) ** 2]))
+    return sorted(picked, key=lambda _: fake.random_int(0, 1_000_000))
+
+
+def _check_results(result, numbers: list[int], calls: Overlap, call: str) -> None:
+    twice = calls.repeated()
+    if twice:
+        fail(f"{call} checked {plural(len(twice), 'number')} more than once, for example {twice[0]}: two threads "
+             "took the same number from the pool. Taking a number must be one atomic step.", idea="work-twice")
+    if not calls.args and numbers:
+        fail(f"{call} never called is_prime: every number must be checked by calling the module's is_prime.")
+    skipped = [n for n in numbers if n not in calls.args]
+    if skipped:
+        fail(f"{call} never checked {len(skipped)} of the {len(numbers)} numbers, for example {skipped[0]}: a "
+             "number was skipped when two threads moved through the pool at once.", idea="work-twice")
+    if not isinstance(result, dict):
+        fail(f"{call} should return a dict {{number: is_prime(number)}}, not {type(result).__name__}.")
+    lost = [n for n in numbers if n not in result]
+    if lost:
+        fail(f"{len(lost)} of {len(numbers)} results were lost: {call} returned no answer for {lost[0]}, although it "
+             "was checked. When threads store results, each must add to the one shared dict (under a lock, or "
+             "with a single `results[n] = answer`); rebuilding the dict or list (`results = {**results, ...}`) "
+             "throws away what other threads added meanwhile.", idea="read-modify-write")
+    extra = [n for n in result if n not in numbers]
+    if extra:
+        fail(f"{call} returned an answer for {extra[0]}, which it was not asked about.", idea="shared-state")
+    wrong = [n for n in numbers if result[n] != prime(n)]
+    if wrong:
+        fail(f"{call} says {wrong[0]} is {'' if result[wrong[0]] else 'not '}a prime, but is_prime said otherwise: "
+             "a thread stored its answer under another thread's number.", idea="read-modify-write")
+
+
+@pytest.mark.points(5)
+def test_check_primes_checks_every_number_once(student, fake, monkeypatch):
+    """check_primes checks every number exactly once and loses no result."""
+    numbers = _numbers(fake, 8)
+    n_threads = fake.random_int(2, 4)
+    recorder = _Recorder(student, monkeypatch, seconds=0)  # the threads stay runnable and interleave finely
+    call = f"check_primes({len(numbers)} numbers, n_threads={n_threads})"
+
+    def body():
+        calls = recorder.reset()
+        result = student.check_primes(list(numbers), n_threads)
+        _check_results(result, numbers, calls, call)
+
+    crashed = when_stuck(f"The threads of {call} never finished.",
+                         crashed=f"A worker thread of {call} crashed with {{error}}: between looking at the pool and "
+                                 "taking a number from it, another thread changed the pool. Looking and taking must be "
+                                 "one atomic step (under a lock), or let a queue.Queue hand out the numbers.")
+    race_check(body, runs=40, idea="work-twice", max_steps=100_000, what=crashed)
+
+
+@pytest.mark.points(3)
+def test_check_primes_runs_its_threads_at_the_same_time(student, fake, monkeypatch):
+    """check_primes really runs n_threads threads, and they check numbers at the same time."""
+    n_threads = fake.random_int(2, 4)
+    numbers = _numbers(fake, 2 * n_threads + 1)
+    recorder = _Recorder(student, monkeypatch)
+    call = f"check_primes({len(numbers)} numbers, n_threads={n_threads})"
+
+    def body():
+        calls = recorder.reset()
+        student.check_primes(list(numbers), n_threads)
+        main = threading.current_thread()
+        expect(main not in calls.threads,
+               f"{call} checked numbers in the calling thread: call start(), not run(), so that the worker "
+               "threads do the checking.", idea="real-concurrency")
+        expect(calls.most >= 2,
+               f"The threads of {call} never checked two numbers at the same time: each waited for the one before. "
+               "Start all the threads before joining any, and hold the lock only to take a number or store a "
+               "result, never while is_prime runs.", idea="lock-scope")
+        workers = set(calls.threads)
+        expect(len(workers) == n_threads,
+               f"{call} should let {n_threads} threads check numbers; {plural(len(workers), 'thread')} did.",
+               idea="real-concurrency")
+
+    race_check(body, runs=5, max_steps=100_000)
+
+
+@pytest.mark.points(2)
+def test_check_primes_joins_its_threads(student, fake, monkeypatch):
+    """check_primes waits for its threads before it returns."""
+    numbers = _numbers(fake, 6)
+    recorder = _Recorder(student, monkeypatch)
+
+    def body():
+        recorder.reset()
+        before = set(threading.enumerate())
+        result = student.check_primes(list(numbers), 3)
+        left = new_threads_alive(before)
+        expect(not left,
+               f"{plural(len(left), 'thread was', 'threads were')} still running when check_primes returned: join "
+               "every thread before you return the results.", idea="join")
+        got = len(result) if isinstance(result, dict) else 0
+        expect(got == len(numbers),
+               f"check_primes returned {got} of {len(numbers)} results: it returned before its threads finished.",
+               idea="join")
+
+    race_check(body, runs=5, max_steps=100_000)
+
+
+@pytest.mark.points(3)
+def test_two_calls_at_once_keep_their_own_numbers(student, fake, monkeypatch):
+    """Two threads calling check_primes at the same time each get exactly their own results."""
+    numbers = _numbers(fake, 8)
+    first, second = numbers[:4], numbers[4:]
+    recorder = _Recorder(student, monkeypatch)
+
+    def body():
+        recorder.reset()
+        results = {}
+
+        def caller(name, mine):
+            results[name] = student.check_primes(list(mine), 2)
+
+        threads = [threading.Thread(target=caller, args=("first", first)),
+                   threading.Thread(target=caller, args=("second", second))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for name, mine in (("first", first), ("second", second)):
+            got = results.get(name)
+            keys = sorted(got) if isinstance(got, dict) else got
+            if keys != sorted(mine):
+                fail(f"Two threads called check_primes at the same time, with {sorted(first)} and {sorted(second)}. "
+                     f"The {name} call returned answers for {keys}, instead of exactly {sorted(mine)}. Each call "
+                     "needs its own pool and its own results: make them inside the function, not at the top of the "
+                     "module.", idea="shared-state")
+
+    race_check(body, runs=10, idea="shared-state", max_steps=100_000)
+
+
+@pytest.mark.points(2)
+def test_check_primes_edges(student, fake, monkeypatch):
+    """check_primes with no numbers, with more threads than numbers, with one thread, and twice in a row."""
+    numbers = _numbers(fake, 5)
+    recorder = _Recorder(student, monkeypatch)
+
+    def body():
+        for mine, n_threads in (([], 3), (numbers[:2], 6), (numbers, 1), (numbers[2:], 2)):
+            calls = recorder.reset()
+            result = student.check_primes(list(mine), n_threads)
+            _check_results(result, mine, calls, f"check_primes({mine}, n_threads={n_threads})")
+
+    race_check(body, runs=3, max_steps=100_000)
+
+
+# ------------------------------------------------------------------- count_primes_parallel
+
+
+def _pids(log: Path) -> set[int]:
+    try:
+        return {int(line) for line in log.read_text().split()}
+    except (OSError, ValueError):
+        return set()
+
+
+def _count(path: Path) -> int | None:
+    try:
+        return int(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _announcing_is_prime(original, log: Path, census: Path, parent: int, wanted: int):
+    """is_prime that writes down which process calls it.
+
+    A fast worker process could do all the work before the others have started; so the first call
+    in each worker process waits until ``wanted`` worker processes have announced themselves; or,
+    after GRACE seconds, as many as are alive (the test's thread counts them into ``census`` while
+    the call runs); or RENDEZVOUS seconds have passed.
+    """
+    announced = {"pid": None}
+
+    def is_prime(n):
+        pid = os.getpid()
+        if announced["pid"] != pid:
+            announced["pid"] = pid
+            with open(log, "a") as handle:
+                handle.write(f"{pid}\n")
+            if pid != parent:
+                started = time.monotonic()
+                while True:
+                    waited = time.monotonic() - started
+                    workers = len(_pids(log) - {parent})
+                    if workers >= wanted or waited >= RENDEZVOUS:
+                        break
+                    # the census may be taken while the student's code is still starting processes:
+                    # trust it only once every process has had GRACE seconds to start
+                    alive = _count(census)
+                    if waited >= GRACE and alive is not None and workers >= alive:
+                        break
+                    time.sleep(0.002)
+        return original(n)
+
+    # so that pickle finds it as the module's is_prime, should a worker be sent the function itself
+    is_prime.__module__ = original.__module__
+    is_prime.__qualname__ = is_prime.__name__ = original.__name__
+    return is_prime
+
+
+def _call_with_time_limit(fn, *args, census: Path | None = None):
+    """Call ``fn(*args)`` in a helper thread; a call that outlives PROCESS_TIME_LIMIT fails the test.
+
+    Meanwhile, with ``census``, keep writing there how many child processes are alive. Returns the
+    call's result and how long it took.
+    """
+    box = {}
+
+    def run():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test thread
+            box["error"] = exc
+
+    method = multiprocessing.get_start_method()
+    if method != "fork" and "fork" in multiprocessing.get_all_start_methods():
+        multiprocessing.set_start_method("fork", force=True)  # the worker must see the stand-in is_prime
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12+ warns when a process with several threads forks: the other thread here is
+            # this test's own, waiting in join() and counting children; it holds nothing a child needs
+            warnings.filterwarnings("ignore", r"This process .* is multi-threaded", DeprecationWarning)
+            started = time.perf_counter()
+            helper = threading.Thread(target=run, name="count_primes_parallel", daemon=True)
+            helper.start()
+            while helper.is_alive() and time.perf_counter() - started < PROCESS_TIME_LIMIT:
+                helper.join(0.005)
+                if census is not None:
+                    spare = census.with_suffix(".tmp")
+                    spare.write_text(str(len(multiprocessing.active_children())))
+                    os.replace(spare, census)
+            elapsed = time.perf_counter() - started
+    finally:
+        if method != multiprocessing.get_start_method():
+            multiprocessing.set_start_method(method, force=True)
+    if helper.is_alive():
+        for child in multiprocessing.active_children():
+            child.terminate()
+        fail(f"count_primes_parallel{args} did not finish within {PROCESS_TIME_LIMIT:g} seconds. Make sure every "
+             "worker process gets its share and ends, and that the results are collected.")
+    if "error" in box:
+        raise box["error"]
+    return box["value"], elapsed
+
+
+@pytest.mark.points(3)
+def test_count_primes_parallel_counts_right(student, fake):
+    """count_primes_parallel counts the primes below the limit, for any number of processes."""
+    below_prime = fake.random_element([p for p in range(50, 400) if prime(p)])
+    cases = [(2, 2), (below_prime, 3), (fake.random_int(1_000, 5_000), 1)]
+    for limit, n_processes in cases:
+        got, _ = _call_with_time_limit(student.count_primes_parallel, limit, n_processes)
+        wanted = _primes_below(limit)
+        if got != wanted:
+            hint = ""
+            if prime(limit) and got == wanted + 1:
+                hint = f" It counted {limit} itself: only the numbers below the limit count."
+            fail(f"count_primes_parallel({limit}, n_processes={n_processes}) returned {got!r}, but there are {wanted} "
+                 f"primes below {limit}.{hint} (If is_prime fails its own tests, fix it first.)")
+
+
+@pytest.mark.points(2)
+def test_count_primes_parallel_uses_worker_processes(student, fake, monkeypatch, tmp_path):
+    """count_primes_parallel(limit, 2) does its work in two worker processes (speed-up is reported, not graded)."""
+    limit = fake.random_int(20_000, 30_000)
+    wanted = _primes_below(limit)
+    got, alone = _call_with_time_limit(student.count_primes_parallel, limit, 1)
+    expect(got == wanted, f"count_primes_parallel({limit}, n_processes=1) returned {got!r}, not {wanted}.")
+    log, census = tmp_path / "pids.txt", tmp_path / "alive.txt"
+    parent = os.getpid()
+    monkeypatch.setattr(student, "is_prime", _announcing_is_prime(student.is_prime, log, census, parent, 2))
+    got, together = _call_with_time_limit(student.count_primes_parallel, limit, 2, census=census)
+    expect(got == wanted, f"count_primes_parallel({limit}, n_processes=2) returned {got!r}, not {wanted}.")
+    workers = _pids(log) - {parent}
+    note(f"count_primes_parallel({limit}) took {alone:.2f} s with 1 process and {together:.2f} s with 2: a speed-up "
+         f"of {alone / max(together, 1e-9):.1f}x. This is not graded: graders often run on one CPU or half of one.")
+    if parent in _pids(log) and not workers:
+        fail(f"count_primes_parallel({limit}, n_processes=2) called is_prime only in the main process: the work "
+             "must be done in worker processes (threads do not help, because of the GIL).", idea="processes")
+    expect(len(workers) >= 2,
+           f"count_primes_parallel({limit}, n_processes=2) called is_prime in "
+           f"{plural(len(workers), 'worker process', 'worker processes')}; it should use 2. Give each worker process "
+           "its share of the numbers, and have the workers call the module's is_prime.", idea="processes")

@@ -1,0 +1,1 @@
+"""The vending-machine exercise: its hidden suite is hidden_tests.py."""

@@ -1,0 +1,385 @@
+"""Hidden suite for vending_machine.py: 25 points. Runs the student's code under the race engine.
+
+Every check runs under the engine, so waits cost no real time (the engine's clock is virtual: a
+``buy_waiting(timeout=2)`` that gives up takes two virtual seconds and no real ones), and a
+customer who waits forever is reported as a deadlock instead of hanging the grader.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from autograder.exercises.harness import fail, plural, solo, when_stuck
+from autograder.testing import expect, race_check
+
+STUDENT_MODULE = "vending_machine"
+
+
+def _machine(student, capacity: int, stock: int):
+    """A machine of ``capacity`` holding ``stock`` items (sold down with buy())."""
+    machine = student.VendingMachine(capacity)
+    for _ in range(capacity - stock):
+        machine.buy()
+    expect(machine.stock == stock,
+           f"A machine of capacity {capacity} that sold {capacity - stock} items should hold {stock}, "
+           f"not {machine.stock}.")
+    return machine
+
+
+def _run(*threads: threading.Thread) -> None:
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _check_range(seen: list[int], capacity: int, what: str) -> None:
+    low = [s for s in seen if s < 0]
+    high = [s for s in seen if s > capacity]
+    if low:
+        fail(f"{what}, a thread saw the stock at {min(low)}: the machine sold an item it did not have.",
+             idea="check-then-act")
+    if high:
+        fail(f"{what}, a thread saw the stock at {max(high)}, above the capacity of {capacity}: the machine "
+             "took in an item it had no room for.", idea="check-then-act")
+
+
+@pytest.mark.points(3)
+def test_starts_full_sells_and_refills(student, fake):
+    """A machine starts full, sells until empty, and refills until full."""
+    capacity = fake.random_int(2, 7)
+
+    def body():
+        expect(student.VendingMachine().capacity == 5, "VendingMachine() should have a capacity of 5.")
+        machine = student.VendingMachine(capacity)
+        expect(machine.capacity == capacity and machine.stock == capacity,
+               f"VendingMachine({capacity}) should start full: capacity {capacity} and stock {capacity}, not "
+               f"capacity {machine.capacity} and stock {machine.stock}.")
+        sold = [machine.buy() for _ in range(capacity + 2)]
+        expect(sold == [True] * capacity + [False, False],
+               f"buy() on a machine holding {capacity} items should succeed {capacity} times and then return "
+               f"False; it returned {sold}.")
+        expect(machine.stock == 0, f"After selling everything the stock should be 0, not {machine.stock}.")
+        filled = [machine.refill() for _ in range(capacity + 2)]
+        expect(filled == [True] * capacity + [False, False],
+               f"refill() on an empty machine of capacity {capacity} should succeed {capacity} times and then "
+               f"return False; it returned {filled}.", idea="bounded")
+        expect(machine.stock == capacity,
+               f"After refilling it to the top, the stock should be {capacity}, not {machine.stock}: a refill of a "
+               "full machine must change nothing.", idea="bounded")
+        expect(machine.buy_waiting() is True and machine.stock == capacity - 1,
+               "buy_waiting() on a machine with items should take one at once and return True.")
+
+    solo(body)
+
+
+@pytest.mark.points(1)
+def test_capacity_below_one_is_refused(student, fake):
+    """VendingMachine(capacity) with a capacity below 1 raises ValueError."""
+    bad = [0, -fake.random_int(1, 50)]
+
+    def body():
+        for capacity in bad:
+            try:
+                student.VendingMachine(capacity)
+            except ValueError:
+                continue
+            fail(f"VendingMachine({capacity}) should raise ValueError: a machine needs room for at least one item.")
+
+    solo(body)
+
+
+@pytest.mark.points(1)
+def test_stock_and_capacity_are_read_only(student):
+    """`stock` and `capacity` can be read but not assigned."""
+
+    def body():
+        machine = student.VendingMachine(3)
+        for name, value in (("stock", 99), ("capacity", 99)):
+            try:
+                setattr(machine, name, value)
+            except AttributeError:
+                continue
+            fail(f"Assigning to machine.{name} should raise AttributeError: make it a read-only property.")
+        expect(machine.stock == 3 and machine.capacity == 3, "stock or capacity changed although they are read-only.")
+
+    solo(body)
+
+
+@pytest.mark.points(2)
+def test_machines_are_independent(student, fake):
+    """Two machines keep their own stock and capacity."""
+    first_capacity, second_capacity = fake.random_int(2, 4), fake.random_int(5, 8)
+
+    def body():
+        first = student.VendingMachine(first_capacity)
+        second = student.VendingMachine(second_capacity)
+        first.buy()
+        first.buy()
+        second.buy()
+        got = (first.stock, first.capacity, second.stock, second.capacity)
+        wanted = (first_capacity - 2, first_capacity, second_capacity - 1, second_capacity)
+        if got != wanted:
+            fail(f"Two machines, of capacity {first_capacity} and {second_capacity}, sold 2 and 1 items: their "
+                 f"stocks should be {wanted[0]} and {wanted[2]}, but they show {got[0]} and {got[2]} "
+                 f"(capacities {got[1]} and {got[3]}). The machines share state: keep each machine's stock in "
+                 "instance attributes made in __init__, not in class attributes.", idea="shared-state")
+
+    solo(body)
+
+
+@pytest.mark.points(2)
+def test_buy_never_waits(student):
+    """buy() on an empty machine returns False at once, even while a customer waits in buy_waiting."""
+
+    def body():
+        machine = student.VendingMachine(1)
+        machine.buy()
+        got = machine.buy()
+        expect(got is False, f"buy() on an empty machine should return False, not {got!r}.")
+        waiting = threading.Thread(target=machine.buy_waiting, kwargs={"timeout": 3})
+        waiting.start()
+        time.sleep(0.5)  # the customer is now waiting (the engine's clock is virtual: no real wait)
+        started = time.monotonic()
+        got = machine.buy()
+        waited = time.monotonic() - started
+        expect(got is False, f"buy() on an empty machine should return False, not {got!r}.")
+        expect(waited == 0,
+               f"buy() on an empty machine waited {waited:g} s while another customer was waiting in "
+               "buy_waiting(): buy() must never wait, and buy_waiting() must not hold a lock while it waits.",
+               idea="no-wait")
+        waiting.join()
+
+    stuck = when_stuck("buy() on an empty machine never returned: it waited for an item that never came. buy() "
+                       "must return False at once when the machine is empty.")
+    race_check(body, runs=3, idea="no-wait", what=stuck)
+
+
+@pytest.mark.points(4)
+def test_buyers_never_oversell(student, fake):
+    """Three customers buying at once never take more items than the machine holds."""
+    capacity = fake.random_int(3, 6)
+    stock = fake.random_int(1, 2)
+
+    def body():
+        machine = _machine(student, capacity, stock)
+        sold, seen = [], []
+
+        def customer():
+            for _ in range(2):
+                sold.append(machine.buy())
+                seen.append(machine.stock)
+
+        def watcher():
+            for _ in range(3):
+                seen.append(machine.stock)
+
+        _run(*(threading.Thread(target=customer) for _ in range(3)), threading.Thread(target=watcher))
+        sales = sold.count(True)
+        if sales != stock:
+            fail(f"The machine held {plural(stock, 'item')} and three customers tried to buy 6, but buy() returned "
+                 f"True {sales} times: two customers both saw an item and both took it.", idea="check-then-act")
+        _check_range(seen, capacity, "While three customers were buying")
+        final = machine.stock
+        expect(final == 0, f"After selling all {stock} items the stock should be 0, not {final}.",
+               idea="read-modify-write")
+
+    race_check(body, runs=15, idea="check-then-act")
+
+
+@pytest.mark.points(3)
+def test_refills_never_overfill(student, fake):
+    """Three suppliers refilling at once never put in more items than there is room for."""
+    capacity = fake.random_int(2, 5)
+    room = 2
+
+    def body():
+        machine = _machine(student, capacity, capacity - room)
+        filled, seen = [], []
+
+        def supplier():
+            for _ in range(2):
+                filled.append(machine.refill())
+                seen.append(machine.stock)
+
+        def watcher():
+            for _ in range(3):
+                seen.append(machine.stock)
+
+        _run(*(threading.Thread(target=supplier) for _ in range(3)), threading.Thread(target=watcher))
+        refills = filled.count(True)
+        if refills != room:
+            fail(f"The machine had room for {room} items and three suppliers tried to refill 6, but refill() "
+                 f"returned True {refills} times: two suppliers both saw a free slot and both filled it.",
+                 idea="check-then-act")
+        _check_range(seen, capacity, "While three suppliers were refilling")
+        final = machine.stock
+        expect(final == capacity, f"After refilling the last {room} slots the stock should be {capacity}, not {final}.",
+               idea="read-modify-write")
+
+    race_check(body, runs=15, idea="check-then-act")
+
+
+@pytest.mark.points(3)
+def test_mixed_traffic_keeps_count(student, fake):
+    """Customers and suppliers at once: the stock stays in range and adds up."""
+    capacity = fake.random_int(2, 3)
+
+    def adds_up(machine, start: int, sold: list[bool], filled: list[bool]) -> None:
+        sales, refills = sold.count(True), filled.count(True)
+        final = machine.stock
+        if final != start + refills - sales:
+            fail(f"The machine started with {start} items, {refills} refills and {sales} sales succeeded, so it "
+                 f"should hold {start + refills - sales}; it shows {final}. An update of the stock was lost, or "
+                 "the stock and what the machine hands out got out of step.", idea="read-modify-write")
+
+    def one_each(start: int) -> None:
+        machine = _machine(student, capacity, start)
+        sold, filled, seen = [], [], []
+
+        def customer():
+            sold.append(machine.buy_waiting(timeout=1) if start == 0 else machine.buy())
+            seen.append(machine.stock)
+
+        def supplier():
+            filled.append(machine.refill())
+            seen.append(machine.stock)
+
+        _run(threading.Thread(target=customer), threading.Thread(target=supplier))
+        _check_range(seen, capacity, f"While one customer bought from {'a full' if start else 'an empty'} machine "
+                                     "and a supplier refilled it")
+        adds_up(machine, start, sold, filled)
+
+    def sale_and_refill():
+        """A sale and a refill at the same moment, on a full and on an empty machine."""
+        one_each(capacity)
+        one_each(0)
+
+    # two pieces of state that a sale or a refill changes in two steps drift apart only when the
+    # other thread runs exactly in between: PCT finds such a window far sooner than a coin toss per step
+    race_check(sale_and_refill, runs=30, idea="check-then-act", strategy="pct")
+
+    def traffic():
+        """Two customers, a patient customer and a supplier."""
+        machine = student.VendingMachine(capacity)
+        sold, filled, seen = [], [], []
+
+        def customer():
+            for _ in range(2):
+                sold.append(machine.buy())
+                seen.append(machine.stock)
+
+        def patient_customer():
+            sold.append(machine.buy_waiting(timeout=1))
+            seen.append(machine.stock)
+
+        def supplier():
+            for _ in range(2):
+                filled.append(machine.refill())
+                seen.append(machine.stock)
+
+        _run(threading.Thread(target=customer), threading.Thread(target=supplier),
+             threading.Thread(target=patient_customer), threading.Thread(target=customer))
+        _check_range(seen, capacity, "While customers and a supplier used the machine at once")
+        adds_up(machine, capacity, sold, filled)
+
+    race_check(traffic, runs=15, idea="check-then-act")
+
+
+@pytest.mark.points(3)
+def test_buy_waiting_wakes_on_refill(student, fake):
+    """Customers waiting in buy_waiting() are woken by refills, even when someone else buys too."""
+    capacity = fake.random_int(3, 5)
+    stuck = when_stuck("A customer in buy_waiting() waited forever although the supplier refilled the machine: "
+                       "the refill's wake-up was lost (it came between the customer's check and its wait), or the "
+                       "customer woke up, found the item gone and never checked again.")
+
+    def just_in_time():
+        """A refill that comes just as a customer starts to wait."""
+        machine = _machine(student, capacity, 0)
+        got = []
+        _run(threading.Thread(target=lambda: got.append(machine.buy_waiting())),
+             threading.Thread(target=machine.refill))
+        expect(got == [True], f"buy_waiting() should return True once it got an item; it returned {got[0]!r}.")
+        expect(machine.stock == 0, f"One item was refilled and bought: the stock should be 0, not {machine.stock}.",
+               idea="read-modify-write")
+
+    # the window between a customer's check and its wait is a few steps wide: PCT, which runs one
+    # thread for long stretches and switches rarely, finds it far sooner than a coin toss per step
+    race_check(just_in_time, runs=80, idea="lost-wakeup", what=stuck, strategy="pct")
+
+    def with_a_rival():
+        """Two customers waiting, refills, and a customer who buys without waiting."""
+        machine = _machine(student, capacity, 0)
+        got, seen = [], []
+
+        def patient_customer():
+            got.append(machine.buy_waiting())
+            seen.append(machine.stock)
+
+        def hasty_customer():
+            time.sleep(1)
+            machine.buy()
+            seen.append(machine.stock)
+
+        def supplier():
+            time.sleep(1)  # the customers are waiting by now
+            for _ in range(3):
+                machine.refill()
+                seen.append(machine.stock)
+
+        _run(threading.Thread(target=patient_customer), threading.Thread(target=patient_customer),
+             threading.Thread(target=hasty_customer), threading.Thread(target=supplier))
+        expect(got == [True, True], f"buy_waiting() should return True once it got an item; it returned {got}.")
+        _check_range(seen, capacity, "While customers waited for refills")
+
+    race_check(with_a_rival, runs=40, idea="lost-wakeup", what=stuck)
+
+
+@pytest.mark.points(3)
+def test_buy_waiting_honours_its_timeout(student, fake):
+    """buy_waiting(timeout) gives up after the timeout, and takes an item that arrives before it."""
+    timeout = fake.random_element([0.5, 1.5, 2, 4])
+
+    calling = [f"buy_waiting(timeout={timeout}) on an empty machine"]
+
+    def body():
+        machine = _machine(student, 2, 0)
+        calling[0] = f"buy_waiting(timeout={timeout}) on an empty machine"
+        started = time.monotonic()
+        got = machine.buy_waiting(timeout=timeout)
+        waited = time.monotonic() - started
+        expect(got is False, f"buy_waiting(timeout={timeout}) on an empty machine should return False, not {got!r}.",
+               idea="timeout")
+        expect(timeout - 1e-6 <= waited <= timeout + 0.5,
+               f"buy_waiting(timeout={timeout}) on an empty machine gave up after {waited:g} s: it should wait for "
+               f"{timeout} s.", idea="timeout")
+        calling[0] = "buy_waiting(timeout=0) on an empty machine"
+        started = time.monotonic()
+        got = machine.buy_waiting(timeout=0)
+        expect(got is False and time.monotonic() == started,
+               f"buy_waiting(timeout=0) on an empty machine should return False at once; it returned {got!r}.",
+               idea="timeout")
+
+        def supplier():
+            time.sleep(timeout / 2)
+            machine.refill()
+
+        refiller = threading.Thread(target=supplier)
+        refiller.start()
+        calling[0] = f"buy_waiting(timeout={timeout}), with an item arriving after {timeout / 2:g} s,"
+        started = time.monotonic()
+        got = machine.buy_waiting(timeout=timeout)
+        waited = time.monotonic() - started
+        refiller.join()
+        expect(got is True,
+               f"An item arrived {timeout / 2:g} s into buy_waiting(timeout={timeout}); the customer should have "
+               f"taken it, but buy_waiting returned {got!r} after {waited:g} s.", idea="timeout")
+
+    stuck = when_stuck(lambda: f"{calling[0]} never returned: a wait with a timeout must give up when the time "
+                               "is up (at once for timeout=0) and return False.")
+
+    race_check(body, runs=5, idea="timeout", what=stuck)

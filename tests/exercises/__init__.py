@@ -1,0 +1,1 @@
+"""Tests of the exercises: their hidden suites against a zoo of right and wrong submissions."""

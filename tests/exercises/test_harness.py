@@ -1,0 +1,141 @@
+"""The hidden suites' shared harness: solo checks, the tearable file, line comparisons, race_check's words."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from autograder import race
+from autograder.exercises.harness import FileTrap, Overlap, TearableFile, check_lines, read_lines, slow_fetch, solo
+from autograder.testing import IDEAS, Mistake, expect, race_check
+
+
+def test_solo_raises_the_bodys_own_exception_unchanged():
+    def body():
+        raise KeyError("no such item")
+
+    with pytest.raises(KeyError, match="no such item"):
+        solo(body)
+
+
+def test_solo_reports_a_deadlock_instead_of_hanging():
+    def body():
+        lock = threading.Lock()
+        with lock:
+            with lock:  # a plain Lock taken twice by one thread
+                pass
+
+    with pytest.raises(Mistake) as caught:
+        solo(body, what="It never returned.")
+    assert caught.value.what == "It never returned."
+    assert caught.value.idea == IDEAS["deadlock"]
+
+
+def test_solo_passes_a_body_that_passes():
+    seen = []
+    solo(lambda: seen.append(race.in_scenario()))
+    assert seen == [True], "the body ran once, under the engine"
+
+
+def test_race_check_keeps_the_words_and_idea_of_a_mistake_raised_in_its_body():
+    def body():
+        expect(False, "Nothing ran at the same time.", idea="real-concurrency")
+
+    with pytest.raises(Mistake) as caught:
+        race_check(body, runs=2, idea="read-modify-write")
+    assert caught.value.what == "Nothing ran at the same time."
+    assert caught.value.idea == IDEAS["real-concurrency"]
+
+
+def _two_writers(file: TearableFile, lock: threading.Lock | None) -> None:
+    def work(text):
+        for _ in range(2):
+            if lock is None:
+                file.write(text)
+            else:
+                with lock:
+                    file.write(text)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in ("aaaa\n", "bbbb\n")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+@pytest.mark.parametrize("pause", [0.0, 0.5])
+def test_a_tearable_file_tears_unprotected_writes_and_never_locked_ones(tmp_path, pause):
+    runs = []
+
+    def body(locked: bool):
+        path = tmp_path / f"{len(runs)}.txt"
+        runs.append(path)
+        with open(path, "a") as real:
+            _two_writers(TearableFile(real, pause), threading.Lock() if locked else None)
+        got = read_lines(path)
+        assert sorted(got) == ["aaaa", "aaaa", "bbbb", "bbbb"], got
+
+    assert not race.explore(lambda: body(False), runs=30, seed=3).ok
+    assert race.explore(lambda: body(True), runs=30, seed=3).ok
+
+
+def test_a_tearable_file_refuses_writes_after_close(tmp_path):
+    with open(tmp_path / "f.txt", "a") as real:
+        file = TearableFile(real)
+        file.write("one\n")
+        file.close()
+        file.close()
+        assert file.closed
+        with pytest.raises(ValueError):
+            file.write("two\n")
+    assert read_lines(tmp_path / "f.txt") == ["one"]
+
+
+def test_the_file_trap_wraps_only_files_written_in_its_folder(tmp_path, monkeypatch):
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    (watched / "in.txt").write_text("x\n")
+    (tmp_path / "out.txt").write_text("y\n")
+    trap = FileTrap(watched).install(monkeypatch)
+    with open(watched / "new.txt", "a") as handle:
+        assert isinstance(handle, TearableFile)
+    with (watched / "other.txt").open("w") as handle:  # Path.open goes through io.open
+        assert isinstance(handle, TearableFile)
+    with open(watched / "in.txt") as handle:
+        assert not isinstance(handle, TearableFile) and handle.read() == "x\n"
+    with open(tmp_path / "out.txt", "a") as handle:
+        assert not isinstance(handle, TearableFile)
+    assert len(trap.opened) == 2
+
+
+def test_check_lines_names_the_idea_that_fits():
+    check_lines(["b", "a"], ["a", "b"], "in any order")
+    with pytest.raises(Mistake) as torn:
+        check_lines(["ab", "ba"], ["a", "b"], "two lines")
+    assert torn.value.idea == IDEAS["torn-write"] and "torn" in torn.value.what
+    with pytest.raises(Mistake) as lost:
+        check_lines(["a"], ["a", "b"], "two lines")
+    assert lost.value.idea == IDEAS["read-modify-write"] and "1 of 2 lines" in lost.value.what
+    with pytest.raises(Mistake) as twice:
+        check_lines(["a", "a", "b"], ["a", "b"], "two lines")
+    assert "more than once" in twice.value.what
+
+
+def test_slow_fetch_records_overlap_and_refuses_unknown_urls():
+    overlap = Overlap()
+    fetch = slow_fetch({"u1": "one", "u2": "two"}, overlap)
+
+    def body():
+        got = {}
+        threads = [threading.Thread(target=lambda u=u: got.update({u: fetch(u)})) for u in ("u1", "u2")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert got == {"u1": "one", "u2": "two"}
+
+    race.explore(body, runs=1, seed=1).raise_if_failed()
+    assert overlap.most == 2 and sorted(overlap.args) == ["u1", "u2"] and not overlap.repeated()
+    with pytest.raises(ValueError, match="not one of the URLs"):
+        fetch("elsewhere")

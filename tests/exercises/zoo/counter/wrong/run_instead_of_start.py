@@ -1,0 +1,36 @@
+"""Thread.run() instead of start(): every increment happens in the calling thread, one after another.
+"""
+
+import threading
+
+
+class Counter:
+    def __init__(self, start=0):
+        self._value = start
+        self._lock = threading.Lock()
+
+    def increment(self, amount=1):
+        with self._lock:
+            self._value += amount
+
+    def decrement(self, amount=1):
+        with self._lock:
+            self._value -= amount
+
+    @property
+    def value(self):
+        with self._lock:
+            return self._value
+
+
+def count_concurrently(n_threads, increments_per_thread):
+    counter = Counter()
+
+    def work():
+        for _ in range(increments_per_thread):
+            counter.increment()
+
+    threads = [threading.Thread(target=work) for _ in range(n_threads)]
+    for thread in threads:
+        thread.run()
+    return counter.value

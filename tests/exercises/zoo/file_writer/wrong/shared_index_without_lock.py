@@ -1,0 +1,53 @@
+"""A shared index read and bumped without a lock: two threads download the same URL, another is skipped.
+"""
+
+import threading
+
+
+class SafeFileWriter:
+    def __init__(self, path):
+        self._file = open(path, "a", encoding="utf-8")
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def write_line(self, text):
+        if "\n" in text:
+            raise ValueError("a line cannot contain a newline")
+        with self._lock:
+            if self._closed:
+                raise ValueError("the writer is closed")
+            self._file.write(text + "\n")
+
+    def close(self):
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+def fetch_all(urls, fetch, path, n_threads=4):
+    position = 0
+    written = []
+
+    def worker(writer):
+        nonlocal position
+        while position < len(urls):
+            url = urls[position]
+            position += 1
+            body = fetch(url)
+            writer.write_line(f"{url}\t{len(body)}")
+            written.append(url)
+
+    with SafeFileWriter(path) as writer:
+        threads = [threading.Thread(target=worker, args=(writer,)) for _ in range(n_threads)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return len(written)

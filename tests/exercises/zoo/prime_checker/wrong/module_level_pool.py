@@ -1,0 +1,55 @@
+"""The pool and the results live at the top of the module: every call of check_primes shares them.
+"""
+
+import multiprocessing
+import threading
+
+
+def is_prime(n):
+    if n < 2:
+        return False
+    d = 2
+    while d * d <= n:
+        if n % d == 0:
+            return False
+        d += 1
+    return True
+
+
+_pool = []
+_results = {}
+_lock = threading.Lock()
+
+
+def check_primes(numbers, n_threads=4):
+    with _lock:
+        _results.clear()
+        _pool.extend(numbers)
+
+    def worker():
+        while True:
+            with _lock:
+                if not _pool:
+                    return
+                n = _pool.pop()
+            answer = is_prime(n)
+            with _lock:
+                _results[n] = answer
+
+    threads = [threading.Thread(target=worker) for _ in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return dict(_results)
+
+
+def count_primes_in_range(start, stop):
+    return sum(1 for n in range(start, stop) if is_prime(n))
+
+
+def count_primes_parallel(limit, n_processes=2):
+    step = max(1, limit // (8 * n_processes))
+    blocks = [(lo, min(lo + step, limit)) for lo in range(0, limit, step)]
+    with multiprocessing.Pool(n_processes) as pool:
+        return sum(pool.starmap(count_primes_in_range, blocks))

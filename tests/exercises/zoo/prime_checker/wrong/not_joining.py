@@ -1,0 +1,47 @@
+"""Not joining: check_primes returns its results while its threads are still checking.
+"""
+
+import multiprocessing
+import threading
+
+
+def is_prime(n):
+    if n < 2:
+        return False
+    d = 2
+    while d * d <= n:
+        if n % d == 0:
+            return False
+        d += 1
+    return True
+
+
+def check_primes(numbers, n_threads=4):
+    pool = list(numbers)
+    results = {}
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if not pool:
+                    return
+                n = pool.pop()
+            answer = is_prime(n)
+            with lock:
+                results[n] = answer
+
+    for _ in range(n_threads):
+        threading.Thread(target=worker).start()
+    return results
+
+
+def count_primes_in_range(start, stop):
+    return sum(1 for n in range(start, stop) if is_prime(n))
+
+
+def count_primes_parallel(limit, n_processes=2):
+    step = max(1, limit // (8 * n_processes))
+    blocks = [(lo, min(lo + step, limit)) for lo in range(0, limit, step)]
+    with multiprocessing.Pool(n_processes) as pool:
+        return sum(pool.starmap(count_primes_in_range, blocks))

@@ -1,0 +1,50 @@
+"""Threads instead of processes for the CPU-bound count: correct, but the GIL lets only one run at a time.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+
+def is_prime(n):
+    if n < 2:
+        return False
+    d = 2
+    while d * d <= n:
+        if n % d == 0:
+            return False
+        d += 1
+    return True
+
+
+def check_primes(numbers, n_threads=4):
+    pool = list(numbers)
+    results = {}
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if not pool:
+                    return
+                n = pool.pop()
+            answer = is_prime(n)
+            with lock:
+                results[n] = answer
+
+    threads = [threading.Thread(target=worker) for _ in range(n_threads)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def count_primes_in_range(start, stop):
+    return sum(1 for n in range(start, stop) if is_prime(n))
+
+
+def count_primes_parallel(limit, n_processes=2):
+    step = max(1, limit // (8 * n_processes))
+    blocks = [(lo, min(lo + step, limit)) for lo in range(0, limit, step)]
+    with ThreadPoolExecutor(max_workers=n_processes) as pool:
+        return sum(pool.map(lambda block: count_primes_in_range(*block), blocks))

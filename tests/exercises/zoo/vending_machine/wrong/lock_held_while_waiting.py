@@ -1,0 +1,45 @@
+"""The lock is held while waiting: a waiting customer blocks every buy, refill and stock reading.
+"""
+
+import threading
+
+
+class VendingMachine:
+    def __init__(self, capacity=5):
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self._capacity = capacity
+        self._items = threading.BoundedSemaphore(capacity)
+        self._lock = threading.Lock()
+        self._stock = capacity
+
+    @property
+    def capacity(self):
+        return self._capacity
+
+    @property
+    def stock(self):
+        with self._lock:
+            return self._stock
+
+    def refill(self):
+        with self._lock:
+            if self._stock == self._capacity:
+                return False
+            self._stock += 1
+            self._items.release()
+            return True
+
+    def buy(self):
+        with self._lock:
+            if not self._items.acquire(blocking=False):
+                return False
+            self._stock -= 1
+            return True
+
+    def buy_waiting(self, timeout=None):
+        with self._lock:  # nobody can refill while we wait for a refill
+            if not self._items.acquire(timeout=timeout):
+                return False
+            self._stock -= 1
+            return True

@@ -1,0 +1,44 @@
+"""The timeout is ignored: buy_waiting(timeout=...) on an empty machine waits forever.
+"""
+
+import threading
+
+
+class VendingMachine:
+    def __init__(self, capacity=5):
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self._capacity = capacity
+        self._stock = capacity
+        self._changed = threading.Condition()
+
+    @property
+    def capacity(self):
+        return self._capacity
+
+    @property
+    def stock(self):
+        with self._changed:
+            return self._stock
+
+    def refill(self):
+        with self._changed:
+            if self._stock == self._capacity:
+                return False
+            self._stock += 1
+            self._changed.notify()
+            return True
+
+    def buy(self):
+        with self._changed:
+            if self._stock == 0:
+                return False
+            self._stock -= 1
+            return True
+
+    def buy_waiting(self, timeout=None):
+        with self._changed:
+            while self._stock == 0:
+                self._changed.wait()  # the timeout never reaches the wait
+            self._stock -= 1
+            return True
