@@ -89,7 +89,7 @@ def split_feedback(text: str) -> FeedbackParts:
 def test_output(exercise: ExerciseResult, test: TestResult) -> str:
     """The plain-text output of one test (Gradescope, terminals)."""
     if test.passed:
-        return "Passed."
+        return "\n\n".join(["Passed.", *(f"Note: {note}" for note in test.notes)])
     text = test.feedback.strip()
     if test.replay and test.replay not in text:
         text += f"\n\nTo see it again: {test.replay}"

@@ -182,6 +182,8 @@ def grade_submission(
                 feedback=feedback, replay="" if status == "passed" else replay_cmd, seed=test_seed,
                 duration=round(verdict.duration, 3),
                 outcome=_student_outcome(record.get("outcome")) if status != "passed" else None,
+                # a failed test's notes are part of its feedback already
+                notes=[_scrub(str(n)) for n in record.get("notes") or []] if status == "passed" else [],
             ))
         note = files.notes.get(name, "")
         exercises.append(ExerciseResult(name, exercise.title, cat.max_points, "graded", files.relative(path), note,

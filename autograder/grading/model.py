@@ -36,6 +36,7 @@ class TestResult:
     seed: int | None = None
     duration: float = 0.0
     outcome: dict[str, Any] | None = None  # the race engine's outcome, cleaned for students
+    notes: list[str] = field(default_factory=list)  # remarks on a passed test (e.g. a measured speed-up)
 
     @property
     def passed(self) -> bool:

@@ -168,6 +168,10 @@ def _plain_message(outcome: race.Outcome) -> str:
     return message
 
 
+# ideas that can explain a deadlock: a thread waiting for a wakeup, a join or a lock that never comes
+_WAITING_IDEAS = ("deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout")
+
+
 def race_check(
     body: Callable[[], Any],
     *,
@@ -219,7 +223,8 @@ def race_check(
         message = what(outcome)
     else:
         message = what or _plain_message(outcome)
-    if outcome.kind == "deadlock" and not idea:
+    if outcome.kind == "deadlock" and idea not in _WAITING_IDEAS:
+        # a test aimed at lost updates that deadlocks teaches deadlocks, not read-modify-write
         idea = "deadlock"
     excerpt = "\n".join(render_rows(outcome.trace)) if outcome.trace else ""
     raise Mistake(message, idea=IDEAS.get(idea, idea), excerpt=excerpt, outcome=outcome.to_dict(),

@@ -32,6 +32,30 @@ def test_solo_reports_a_deadlock_instead_of_hanging():
     assert caught.value.idea == IDEAS["deadlock"]
 
 
+def test_a_deadlock_in_a_test_aimed_at_lost_updates_is_explained_as_a_deadlock():
+    def body():
+        lock = threading.Lock()
+        with lock:
+            with lock:
+                pass
+
+    with pytest.raises(Mistake) as caught:
+        race_check(body, seed=1, runs=3, idea="read-modify-write")
+    assert caught.value.idea == IDEAS["deadlock"]
+    assert caught.value.outcome["kind"] == "deadlock"
+
+
+def test_a_deadlock_in_a_test_aimed_at_a_lost_wakeup_keeps_that_idea():
+    def body():
+        condition = threading.Condition()
+        with condition:
+            condition.wait()  # nobody will ever notify
+
+    with pytest.raises(Mistake) as caught:
+        race_check(body, seed=1, runs=3, idea="lost-wakeup")
+    assert caught.value.idea == IDEAS["lost-wakeup"]
+
+
 def test_solo_passes_a_body_that_passes():
     seen = []
     solo(lambda: seen.append(race.in_scenario()))

@@ -36,7 +36,8 @@ USES_COUNT_CONCURRENTLY = {"test_count_concurrently_edges", "test_count_concurre
 # student -> (counter.py variant, tests of counter lost, the status those tests must have)
 CASES = {
     "hang": ("hang_import", ALL, {"timeout"}),
-    "deadlock": ("deadlock", {"test_arithmetic_with_one_thread", "test_mixed_increments_and_decrements"},
+    "deadlock": ("deadlock", {"test_arithmetic_with_one_thread", "test_counters_are_independent",
+                              "test_mixed_increments_and_decrements"},
                  {"timeout", "failed"}),
     "os-exit-midway": ("os_exit_midway", USES_COUNT_CONCURRENTLY, {"crashed"}),
     "crash": ("segfault", "all-but-read-only", {"crashed"}),
@@ -138,6 +139,15 @@ def test_missing_files_earn_zero_with_a_message(graded, catalogs):
 def test_nested_files_are_found(graded):
     text = (graded["out"] / "right" / "feedback.md").read_text(encoding="utf-8")
     assert "`threads-right/src/counter.py`" in text
+
+
+def test_a_passed_process_test_reports_the_measured_speed_up(graded):
+    markdown = (graded["out"] / "right" / "feedback.md").read_text(encoding="utf-8")
+    results = load_json(graded["out"] / "right" / "results.json")
+    process_test = [t for t in results["tests"] if t["name"].startswith("prime_checker:") and "process" in t["name"]]
+    assert process_test and all(t["status"] == "passed" for t in process_test)
+    assert "a speed-up of" in markdown and "This is not graded" in markdown
+    assert any("a speed-up of" in t["output"] for t in process_test)
 
 
 def test_races_are_drawn_as_timelines_with_one_lane_per_thread(graded):

@@ -20,12 +20,16 @@ DEADLOCKING = SOLUTION.replace(
     "            self._value += amount\n        ### END SOLUTION\n\n    def decrement",
     "            self._value = self.value + amount\n        ### END SOLUTION\n\n    def decrement",
 )
+# increment waits an hour in C (select), where no engine can step in: only the time limit ends it
+HANGING = SOLUTION.replace(
+    "            self._value += amount\n        ### END SOLUTION\n\n    def decrement",
+    "            self._value += amount\n            __import__('select').select([], [], [], 3600)\n"
+    "        ### END SOLUTION\n\n    def decrement",
+)
 RACY = SOLUTION.replace("with self._lock:", "if True:")
-# a counter that starts a thread of its own and never joins it
-LEAKY = SOLUTION.replace(
-    "        self._lock = threading.Lock()\n",
-    "        self._lock = threading.Lock()\n"
-    "        threading.Thread(target=__import__('time').sleep, args=(1.5,), name='leaky-helper').start()\n",
+# a module that starts a thread of its own when it is loaded (outside any check's engine) and never joins it
+LEAKY = SOLUTION + (
+    "\n\nthreading.Thread(target=__import__('select').select, args=([], [], [], 1.5), name='leaky-helper').start()\n"
 )
 
 
@@ -37,16 +41,17 @@ def kernel(tmp_path):
 
 
 def test_the_variants_differ_from_the_solution():
-    assert SOLUTION and len({SOLUTION, DEADLOCKING, RACY, LEAKY}) == 4
+    assert SOLUTION and len({SOLUTION, DEADLOCKING, HANGING, RACY, LEAKY}) == 5
 
 
 def test_a_hang_costs_one_check_and_the_kernel_goes_on(kernel):
-    assert kernel.run(DEADLOCKING).status == "ok"
-    # outside the engine (a check that calls the code from the kernel's own thread): the time limit
+    assert kernel.run(HANGING).status == "ok"
+    # a wait in C that the engine cannot model: the time limit ends it
     hung = kernel.run(CHECK + 'check("counter", "test_arithmetic_with_one_thread", timeout=2)')
     assert hung.status == "error" and hung.errors[0]["ename"] == "CheckFailed"
     assert "did not finish within 2 seconds" in hung.stdout
     assert hung.seconds < 15
+    assert kernel.run(DEADLOCKING).status == "ok"
     # inside the engine: the deadlock is found and described, with no waiting at all
     found = kernel.run(CHECK + 'check("counter", "test_no_increment_is_lost")')
     assert found.status == "error" and "Your threads deadlocked" in found.stdout
