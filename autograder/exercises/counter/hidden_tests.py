@@ -124,10 +124,15 @@ def test_no_increment_is_lost(student, fake):
                 counter.increment(amount)
 
         _run_workers(counter, [(work, (n,)) for n in counts])
-        missing = (total * amount - counter.value) // amount
-        expect(counter.value == total * amount,
+        value, wanted = counter.value, total * amount
+        if isinstance(value, int) and value > wanted:
+            fail(f"After {total} calls of increment({amount}) from 3 threads, a new counter shows {value}, more "
+                 f"than {wanted}: it counted on from earlier counters. Keep the count in an instance attribute made "
+                 "in __init__, not in a class attribute or a module variable.", idea="shared-state")
+        missing = (wanted - value) // amount if isinstance(value, int) else total
+        expect(value == wanted,
                f"{missing} of {total} increments were lost: after {total} calls of increment({amount}) from "
-               f"3 threads the counter shows {counter.value}, not {total * amount}.")
+               f"3 threads the counter shows {value}, not {wanted}.")
 
     race_check(body, runs=15, idea="read-modify-write")
 
@@ -166,9 +171,14 @@ def test_count_concurrently_loses_nothing(student, fake):
 
     def body():
         got = student.count_concurrently(n_threads, per_thread)
+        if isinstance(got, int) and got > expected:
+            fail(f"count_concurrently({n_threads}, {per_thread}) returned {got}, more than the {expected} increments "
+                 "it was asked for: it counted on from an earlier call. Make a new Counter inside the function, "
+                 "every time it is called.", idea="shared-state")
         expect(got == expected,
-               f"count_concurrently({n_threads}, {per_thread}) returned {got}: {expected - got} of {expected} "
-               "increments were lost.")
+               f"count_concurrently({n_threads}, {per_thread}) returned {got!r}: "
+               + (f"{expected - got} of {expected} increments were lost." if isinstance(got, int)
+                  else f"it should return the final count, {expected}."))
 
     race_check(body, runs=15, idea="read-modify-write")
 
