@@ -6,8 +6,10 @@ For the racy counter (2 threads x 50 increments started by the test body, and 4 
 increments spawned inside the code under test) it prints, per strategy, the detection rate over
 ``--seeds`` seeds (an ``explore`` call per seed, up to 500 schedules each) and the median time to
 the first failing schedule. The plain stress test runs the same program with real threads and no
-engine, up to ``--stress-reps`` times per trial, for as many trials. Last, schedules per second for
-a locked counter with 2 threads x 5 increments. Prints a Markdown table.
+engine, up to ``--stress-reps`` times per trial, for as many trials. Then schedules per second for
+a locked counter with 2 threads x 5 increments, and last the plain stress test at full size
+(4 threads x 100,000 unprotected increments, ``--big-runs`` runs, with the default switch interval
+and with ``sys.setswitchinterval(1e-6)``). Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -123,6 +125,21 @@ def schedules_per_second(strategy: str, runs: int = 1000) -> float:
     return outcome.runs / outcome.elapsed
 
 
+def big_stress(runs: int, switch_interval: float | None) -> int:
+    """Runs (of ``runs``) of 4 threads x 100,000 unprotected increments, no engine, that lost an update."""
+    old = sys.getswitchinterval()
+    if switch_interval is not None:
+        sys.setswitchinterval(switch_interval)
+    lost = 0
+    try:
+        for _ in range(runs):
+            if count_concurrently(4, 100_000) != 400_000:
+                lost += 1
+    finally:
+        sys.setswitchinterval(old)
+    return lost
+
+
 def ms(seconds: float) -> str:
     return "never" if seconds != seconds else f"{seconds * 1000:.1f} ms"
 
@@ -131,6 +148,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=1000)
     parser.add_argument("--stress-reps", type=int, default=100)
+    parser.add_argument("--big-runs", type=int, default=50,
+                        help="runs of the plain 4 threads x 100,000 increments stress test (0 skips it)")
     args = parser.parse_args()
     print(f"Python {platform.python_version()} on {platform.machine()}, {args.seeds} seeds\n")
     print("| program | method | detection | median time to first failure |")
@@ -146,6 +165,12 @@ def main() -> None:
     for strategy in ("random", "pct"):
         print(f"locked counter, 2 threads x 5 increments, {strategy}: "
               f"{schedules_per_second(strategy):.0f} schedules per second")
+    if args.big_runs:
+        print()
+        for interval, label in ((None, "default switch interval"), (1e-6, "sys.setswitchinterval(1e-6)")):
+            lost = big_stress(args.big_runs, interval)
+            print(f"plain stress test, 4 threads x 100,000 unprotected increments, {label}: "
+                  f"updates lost in {lost} of {args.big_runs} runs", flush=True)
 
 
 if __name__ == "__main__":
