@@ -217,7 +217,9 @@ class Engine:
         leaked = []
         for rec in run.records:
             remaining = max(0.0, deadline - _orig_perf_counter())
-            if not rec.exited.acquire(True, remaining):
+            if rec.exited.acquire(True, remaining):
+                rec.exited.release()  # it stays the thread's end for join() and is_alive() after the run
+            else:
                 leaked.append(rec.name)
         return leaked
 

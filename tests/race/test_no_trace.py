@@ -126,3 +126,53 @@ def test_keyboard_interrupt_in_the_body_still_cleans_up():
     outcome = race.explore(body, seed=1, runs=3)
     assert outcome.kind == "exception"
     assert_clean()
+
+
+def test_threads_the_scenario_ran_count_as_ended_afterwards():
+    kept = []
+
+    def body():
+        def work():
+            pass
+
+        threads = [threading.Thread(target=work) for _ in range(3)]
+        kept.extend(threads)
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    assert race.explore(body, seed=1, runs=5).ok
+    assert kept and not any(t.is_alive() for t in kept)
+    for t in kept:
+        t.join(timeout=0)  # returns at once: the thread ended
+        t.join()
+    assert_clean()
+
+
+EXIT_SCRIPT = """
+import os, sys
+from concurrent.futures import ThreadPoolExecutor
+from autograder import race
+
+def body():
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        assert sum(executor.map(abs, [1, -2, 3])) == 6
+
+assert race.explore(body, seed=1, runs=3).ok
+pid = os.fork()
+if pid == 0:
+    sys.exit(7)  # runs the child's exit handlers, which join the executor's (ended) threads
+_, status = os.waitpid(pid, 0)
+print("child", os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_process_that_used_an_executor_under_the_engine_still_exits_and_forks():
+    # concurrent.futures joins every executor thread it ever made at exit; threads the engine ran must
+    # count as ended there, in this process and in a forked child
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", EXIT_SCRIPT], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["child", "7"]
