@@ -610,6 +610,21 @@ def _watch(proc: subprocess.Popen, fd: int, mac: Any, run: _ChildRun, plan: list
     """Read records until the end record, the child's death, or a deadline."""
     buffer = b""
     expected_seq = 0
+
+    def consume() -> bool:
+        """Handle every whole record in ``buffer``; False when reading should stop."""
+        nonlocal buffer, expected_seq
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            record = _verify(line, mac, expected_seq)
+            if record is None:
+                run.killed_for = "channel"
+                return False
+            expected_seq += 1
+            if not handle(record, time.monotonic()):
+                return False
+        return True
+
     os.set_blocking(fd, False)
     known = {t.key for t in plan}
     start = time.monotonic()
@@ -686,15 +701,8 @@ def _watch(proc: subprocess.Popen, fd: int, mac: Any, run: _ChildRun, plan: list
                 return
         if chunk:
             buffer += chunk
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
-                record = _verify(line, mac, expected_seq)
-                if record is None:
-                    run.killed_for = "channel"
-                    return
-                expected_seq += 1
-                if not handle(record, time.monotonic()):
-                    return
+            if not consume():
+                return
             if len(buffer) > 64 * MiB:
                 run.killed_for = "channel"
                 return
@@ -709,15 +717,7 @@ def _watch(proc: subprocess.Popen, fd: int, mac: Any, run: _ChildRun, plan: list
                     buffer += more
             except (BlockingIOError, OSError):
                 pass
-            while b"\n" in buffer:
-                line, buffer = buffer.split(b"\n", 1)
-                record = _verify(line, mac, expected_seq)
-                if record is None:
-                    run.killed_for = "channel"
-                    return
-                expected_seq += 1
-                if not handle(record, time.monotonic()):
-                    return
+            consume()
             return
 
 
