@@ -78,6 +78,15 @@ def test_counters_are_independent(student, fake):
     solo(body)
 
 
+def _not_counted_on(got, n_threads: int, per_thread: int) -> None:
+    """Fail when count_concurrently returned more than it was asked to count (a counter shared between calls)."""
+    wanted = n_threads * per_thread
+    if isinstance(got, int) and got > wanted:
+        fail(f"count_concurrently({n_threads}, {per_thread}) returned {got}, more than the {wanted} increments it "
+             "was asked for: it must have counted on from an earlier call. Make a new Counter inside the "
+             "function, every time it is called.", idea="shared-state")
+
+
 @pytest.mark.points(2)
 def test_count_concurrently_edges(student):
     """count_concurrently with one thread, and with no increments."""
@@ -87,10 +96,7 @@ def test_count_concurrently_edges(student):
         wanted = n_threads * per_thread
         if got == wanted:
             return
-        if isinstance(got, int) and got > wanted:
-            fail(f"count_concurrently({n_threads}, {per_thread}) returned {got}, more than the {wanted} increments it "
-                 "was asked for: it must have counted on from an earlier call. Make a new Counter inside the "
-                 "function, every time it is called.", idea="shared-state")
+        _not_counted_on(got, n_threads, per_thread)
         fail(f"count_concurrently({n_threads}, {per_thread}) should return {wanted}, not {got!r}.")
 
     def body():
@@ -171,10 +177,7 @@ def test_count_concurrently_loses_nothing(student, fake):
 
     def body():
         got = student.count_concurrently(n_threads, per_thread)
-        if isinstance(got, int) and got > expected:
-            fail(f"count_concurrently({n_threads}, {per_thread}) returned {got}, more than the {expected} increments "
-                 "it was asked for: it counted on from an earlier call. Make a new Counter inside the function, "
-                 "every time it is called.", idea="shared-state")
+        _not_counted_on(got, n_threads, per_thread)
         expect(got == expected,
                f"count_concurrently({n_threads}, {per_thread}) returned {got!r}: "
                + (f"{expected - got} of {expected} increments were lost." if isinstance(got, int)
