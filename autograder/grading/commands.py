@@ -109,7 +109,36 @@ def progress_bar(enabled: bool = True) -> Iterator[Any]:
         yield update
 
 
+def print_warning(message: str) -> None:
+    print(f"autograder: warning: {message}", file=sys.stderr)
+
+
+def report_class_run(run: Any, out: Path, shard: tuple[int, int] | None = None) -> int:
+    """Print what a class run did, its warnings and where the outputs are; returns the exit status."""
+    for entry in run.skipped:
+        print_warning(f"skipped {entry.name!r}: {entry.reason}")
+    for student in run.no_files:
+        print_warning(f"{student}: no exercise file found in the folder (it gets 0 for every exercise)")
+    shard_text = f" (shard {shard[0]}/{shard[1]})" if shard else ""
+    print(f"Graded {len(run.results)} submission{'s' if len(run.results) != 1 else ''}{shard_text}: "
+          f"{run.graded - len(run.withheld)} graded now, {run.reused} unchanged since the last run "
+          f"(seed {run.seed}).")
+    print(f"Grades:       {out / 'grades.csv'}")
+    print(f"Class report: {out / 'report.html'}")
+    if run.withheld or run.stopped:
+        names = ", ".join(r.student for r in run.withheld[:5]) + (" ..." if len(run.withheld) > 5 else "")
+        stop = " and stopped grading the rest" if run.stopped else ""
+        print_error(f"the grader itself could not run some tests of {len(run.withheld)} submission"
+                    f"{'s' if len(run.withheld) != 1 else ''} ({names}){stop}: no grade was published for "
+                    "them; run the same command again to retry them, and see `autograder check EXERCISE "
+                    "--hidden` on the reference solution if it persists")
+        return 2
+    return 0
+
+
 def cmd_grade(args: argparse.Namespace) -> int:
+    from .canary import GraderFault
+    from .discover import discover
     from .grader import grade_class
 
     try:
@@ -118,23 +147,37 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print_error(str(exc))
         return 2
     out = Path(args.out)
+    submissions = Path(args.submissions)
+    skipped: list[Any] = []
+    try:
+        # everything that can be wrong with the input is said before a progress bar appears
+        students = discover(submissions, skipped)
+    except DiscoveryError as exc:
+        print_error(str(exc))
+        return 2
+    if not students:
+        for entry in skipped:
+            print_warning(f"skipped {entry.name!r}: {entry.reason}")
+        print_error(f"{submissions} holds no student folder, so there is nothing to grade (it should hold one "
+                    "folder per student)")
+        return 2
     try:
         with progress_bar(not args.quiet) as update:
-            run = grade_class(Path(args.submissions), out, jobs=args.jobs, seed=args.seed, shard=shard,
-                              limits=limits_from(args), progress=update)
-    except (DiscoveryError, GradingError, CatalogError) as exc:
+            run = grade_class(submissions, out, jobs=args.jobs, seed=args.seed, shard=shard,
+                              limits=limits_from(args), progress=update, students=students, skipped=skipped)
+    except (GradingError, CatalogError) as exc:
         print_error(str(exc))
+        return 2
+    except GraderFault as exc:
+        print_error(f"the grader cannot run its own suites: {exc}. No grade was written. Check that this "
+                    "Python imports the installed grader (not another copy in the current folder) and that "
+                    "the sandbox can start Python")
         return 2
     except KeyboardInterrupt:
         print(f"autograder: interrupted; the submissions graded so far are kept in {out / 'gradebook.sqlite'}: "
               "run the same command again to resume", file=sys.stderr)
         return 130
-    shard_text = f" (shard {shard[0]}/{shard[1]})" if shard else ""
-    print(f"Graded {len(run.results)} submission{'s' if len(run.results) != 1 else ''}{shard_text}: "
-          f"{run.graded} graded now, {run.reused} unchanged since the last run (seed {run.seed}).")
-    print(f"Grades:       {out / 'grades.csv'}")
-    print(f"Class report: {out / 'report.html'}")
-    return 0
+    return report_class_run(run, out, shard)
 
 
 # ----------------------------------------------------------------------------------- merge
@@ -175,20 +218,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"A demo class of {len(plan)} students is in {submissions}:")
     for student, chosen in plan.items():
         print(f"  {student}: " + ", ".join(f"{name} ({label})" for name, label in chosen.items()))
+    from .canary import GraderFault
+
     try:
         with progress_bar(not args.quiet) as update:
             run = grade_class(submissions, graded, jobs=args.jobs, seed=args.seed, progress=update)
     except (DiscoveryError, GradingError, CatalogError) as exc:
         print_error(str(exc))
         return 2
+    except GraderFault as exc:
+        print_error(f"the grader cannot run its own suites: {exc}. No grade was written")
+        return 2
     print()
     for result in run.results:
         print(f"  {result.student:<28} {format_points(result.points):>5} / {format_points(result.max_points)}")
     print()
-    print(f"Grades:       {graded / 'grades.csv'}")
     print(f"Feedback:     {graded}/<student>/feedback.html")
-    print(f"Class report: {graded / 'report.html'}")
-    return 0
+    return report_class_run(run, graded)
 
 
 # ------------------------------------------------------------------------------- register
@@ -198,8 +244,9 @@ def register(subparsers: Any) -> None:
     check = subparsers.add_parser("check", help="run an exercise's public tests against your file",
                                   description="Run an exercise's public tests against your file (default "
                                               "./EXERCISE.py). Exit 0 when all pass, 1 when any fails.")
-    check.add_argument("exercise", metavar="EXERCISE")
-    check.add_argument("path", metavar="PATH", nargs="?", default=None)
+    check.add_argument("exercise", metavar="EXERCISE", help="which exercise to check, for example counter")
+    check.add_argument("path", metavar="PATH", nargs="?", default=None,
+                       help="your file, or the folder that holds it (default: ./EXERCISE.py)")
     check.add_argument("--seed", type=seed_value, default=None, help="replay the schedules and data of this seed")
     check.add_argument("--test", default=None, metavar="NAME", help="run only this test")
     check.add_argument("--hidden", action="store_true",
@@ -209,8 +256,10 @@ def register(subparsers: Any) -> None:
 
     grade = subparsers.add_parser("grade", help="grade a folder of student submissions",
                                   description="Grade SUBMISSIONS (one folder per student) into OUT.")
-    grade.add_argument("submissions", metavar="SUBMISSIONS")
-    grade.add_argument("--out", required=True, metavar="OUT")
+    grade.add_argument("submissions", metavar="SUBMISSIONS",
+                       help="a folder with one folder per student (files at any depth inside)")
+    grade.add_argument("--out", required=True, metavar="OUT",
+                       help="where grades.csv, report.html and each student's feedback go (re-used to resume)")
     grade.add_argument("--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N",
                        help="submissions graded at once (default: the CPU count)")
     grade.add_argument("--seed", type=seed_value, default=None, metavar="S", help="make the run reproducible")
@@ -221,17 +270,19 @@ def register(subparsers: Any) -> None:
 
     merge = subparsers.add_parser("merge", help="join the OUT folders of several shards into one",
                                   description="Join OUT folders of `grade` (for example of --shard runs).")
-    merge.add_argument("inputs", metavar="OUT_N", nargs="+")
-    merge.add_argument("--out", required=True, metavar="OUT")
+    merge.add_argument("inputs", metavar="OUT_N", nargs="+", help="the OUT folders of the shards to join")
+    merge.add_argument("--out", required=True, metavar="OUT", help="where the merged outputs go")
     merge.set_defaults(func=cmd_merge)
 
     demo = subparsers.add_parser("demo", help="grade a small made-up class and show the reports",
                                  description="Build a small class from right and wrong samples, grade it, "
                                              "and print where the reports are.")
     demo.add_argument("--out", default=None, metavar="DIR", help="where to put the class and its grades")
-    demo.add_argument("--students", type=positive_int, default=8, metavar="N")
+    demo.add_argument("--students", type=positive_int, default=8, metavar="N",
+                      help="how many made-up students (default 8)")
     demo.add_argument("--class-seed", type=int, default=2024, metavar="N", help="which made-up class")
     demo.add_argument("--seed", type=seed_value, default=1, metavar="S", help="the grading seed (default 1)")
-    demo.add_argument("--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N")
+    demo.add_argument("--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N",
+                      help="submissions graded at once (default: the CPU count)")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(func=cmd_demo)

@@ -92,15 +92,43 @@ def find_files(student: str, folder: Path) -> StudentFiles:
     return files
 
 
-def discover(submissions: Path) -> list[StudentFiles]:
-    """One :class:`StudentFiles` per student folder of ``submissions``, sorted by student name."""
+@dataclass
+class Skipped:
+    """An entry of SUBMISSIONS that is not graded, and why (printed for the instructor)."""
+
+    name: str
+    reason: str
+
+
+# entries tools leave beside student folders: skipped, but still named in the warnings
+_TOOL_ENTRIES = {".git", ".github", ".DS_Store", "__MACOSX", "__pycache__", ".ipynb_checkpoints", ".venv", "venv"}
+
+
+def discover(submissions: Path, skipped: list[Skipped] | None = None) -> list[StudentFiles]:
+    """One :class:`StudentFiles` per student folder of ``submissions``, sorted by student name.
+
+    Every other entry is appended to ``skipped`` with the reason it is not graded, so that no
+    entry of the folder disappears without a word.
+    """
     if not submissions.exists():
         raise DiscoveryError(f"{submissions} does not exist")
     if not submissions.is_dir():
-        raise DiscoveryError(f"{submissions} is not a folder (it should hold one folder per student)")
+        raise DiscoveryError(f"{submissions} is a file, not a folder: SUBMISSIONS should hold one folder per "
+                             "student")
     students = []
     for entry in sorted(submissions.iterdir()):
-        if entry.name.startswith((".", "__")) or entry.is_symlink() or not entry.is_dir():
+        reason = ""
+        if entry.is_symlink():
+            reason = "a symbolic link (links are never followed: copy the folder in instead)"
+        elif not entry.is_dir():
+            reason = "a file, not a student folder"
+        elif entry.name in _TOOL_ENTRIES:
+            reason = "a tool's folder, not a student's"
+        elif entry.name.startswith((".", "__")):
+            reason = "a hidden folder (its name starts with '.' or '__'): rename it to grade it"
+        if reason:
+            if skipped is not None:
+                skipped.append(Skipped(entry.name, reason))
             continue
         students.append(find_files(entry.name, entry))
     return students

@@ -9,6 +9,7 @@ timestamp, and only ``results.json`` holds durations, so a run with ``--seed`` i
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -52,10 +53,33 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     os.replace(tmp, path)
 
 
+_SAFE = re.compile(r"[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]*")
+
+
 def safe_name(student: str) -> str:
-    """A student's folder name in OUT (their submission folder's name, made safe)."""
-    name = re.sub(r"[^\w.@+-]", "_", student).strip(".") or "student"
-    return name
+    """A student's folder name in OUT: their submission folder's name when it is already safe.
+
+    Any other name is made safe and gets a short digest of the original, so two students never
+    share a folder (``h_dup a`` and ``h_dup_a`` stay apart) and the name is the same on every
+    machine, in every shard and in ``merge``.
+    """
+    if _SAFE.fullmatch(student) and student not in (".", ".."):
+        return student
+    cleaned = re.sub(r"[^\w.@+-]", "_", student, flags=re.ASCII).strip("._") or "student"
+    digest = hashlib.sha256(student.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{cleaned[:80]}-{digest}"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A text cell that no spreadsheet reads as a formula (OWASP: CSV injection).
+
+    A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    apostrophe, which spreadsheets show as text. Numbers are written by the caller, never through here.
+    """
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
 
 
 # ------------------------------------------------------------------------------ feedback parts
@@ -173,7 +197,7 @@ def grades_csv(results: list[SubmissionResult]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for result in sorted(results, key=lambda r: r.student):
-        row = [result.student]
+        row = [csv_cell(result.student)]
         for name in EXERCISES:
             exercise = result.exercise(name)
             row.append(format_points(exercise.points) if exercise is not None else "")

@@ -25,7 +25,8 @@ import autograder
 
 from . import catalog as catalog_mod
 from . import export, sandbox
-from .discover import StudentFiles, discover, in_shard
+from .canary import run_canary
+from .discover import Skipped, StudentFiles, discover, in_shard
 from .gradebook import Gradebook
 from .model import ExerciseResult, SubmissionResult, TestResult, format_points
 
@@ -166,6 +167,8 @@ def grade_submission(
             test_seed = sandbox_seed(seed, t.name)
             if verdict is None:
                 verdict = sandbox.Verdict(sandbox.PlannedTest(name, cat.suite, t.name), "error", reason="gave-up")
+            # no record at all: the sandbox could not run the test, which is the grader's fault, not the student's
+            grader_fault = verdict.status == "error" and verdict.record is None
             record = verdict.record or {}
             status = verdict.status
             if status in ("passed", "failed", "error", "skipped") and verdict.record is not None:
@@ -184,6 +187,7 @@ def grade_submission(
                 outcome=_student_outcome(record.get("outcome")) if status != "passed" else None,
                 # a failed test's notes are part of its feedback already
                 notes=[_scrub(str(n)) for n in record.get("notes") or []] if status == "passed" else [],
+                grader_fault=grader_fault,
             ))
         note = files.notes.get(name, "")
         exercises.append(ExerciseResult(name, exercise.title, cat.max_points, "graded", files.relative(path), note,
@@ -213,6 +217,10 @@ class ClassRun:
     reused: int = 0
     seed: int = 0
     interrupted: bool = False
+    skipped: list[Skipped] = field(default_factory=list)  # entries of SUBMISSIONS that are not student folders
+    no_files: list[str] = field(default_factory=list)  # students in whose folder no exercise file was found
+    withheld: list[SubmissionResult] = field(default_factory=list)  # the grader failed them: no grade published
+    stopped: bool = False  # too many submissions hit a fault of the grader: the rest was not graded
 
 
 class GradingError(ValueError):
@@ -243,6 +251,11 @@ def check_writable(out: Path) -> None:
         raise GradingError(f"cannot write to {out}: {exc.strerror or exc}") from None
 
 
+# a class run stops once more than this share of its graded submissions hit a fault of the grader
+FAULT_SHARE_TO_STOP = 0.5
+FAULT_MIN_SAMPLE = 4
+
+
 def grade_class(
     submissions: Path,
     out: Path,
@@ -252,15 +265,29 @@ def grade_class(
     shard: tuple[int, int] | None = None,
     limits: sandbox.Limits = sandbox.DEFAULT_LIMITS,
     progress: Callable[[int, int, str], None] | None = None,
+    students: list[StudentFiles] | None = None,
+    skipped: list[Skipped] | None = None,
 ) -> ClassRun:
-    """Grade every student folder in ``submissions`` (or one shard of them) into ``out``."""
-    students = [s for s in discover(submissions) if in_shard(s.student, shard)]
+    """Grade every student folder in ``submissions`` (or one shard of them) into ``out``.
+
+    Before anyone is graded, the grader proves on its built-in canary that it can run its own
+    suites (:class:`GraderFault` otherwise, and nothing is written). A submission that the grader
+    failed (a test it could not run at all) gets no grade: it is left out of grades.csv and the
+    gradebook, so the next run grades it again; when more than half the class hits such faults the
+    run stops.
+    """
+    skipped = [] if skipped is None else skipped
+    if students is None:
+        students = discover(submissions, skipped)
+    students = [s for s in students if in_shard(s.student, shard)]
     check_writable(out)
     exercises = catalog_mod.available_exercises(hidden=True)
     if not exercises:
         raise GradingError("no exercise has a hidden suite in this installation, so there is nothing to grade")
     catalogs = catalog_mod.collect(exercises, hidden=True)
     sandbox.announce(unprivileged_too=True)
+    if students:
+        run_canary(grader_version(), limits=limits)
     protect = (out.resolve(), submissions.resolve())
     book = Gradebook(out / "gradebook.sqlite")
     try:
@@ -270,7 +297,8 @@ def grade_class(
         book.set_meta("shard", f"{shard[0]}/{shard[1]}" if shard else "")
         book.set_meta("sandbox", sandbox.isolation().describe())  # how this run's student code was isolated
         version = grader_version()
-        run = ClassRun(out=out, seed=run_seed)
+        run = ClassRun(out=out, seed=run_seed, skipped=list(skipped),
+                       no_files=[s.student for s in students if not s.exercises])
         todo: list[tuple[StudentFiles, str]] = []
         results: dict[str, SubmissionResult] = {}
         for student in students:
@@ -291,32 +319,42 @@ def grade_class(
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grader")
         futures: dict[Future, tuple[StudentFiles, str]] = {}
         queue = list(todo)
+        faulty = 0
         try:
             while queue or futures:
-                while queue and len(futures) < workers:
+                while queue and len(futures) < workers and not run.stopped:
                     student, fingerprint = queue.pop(0)
                     future = pool.submit(grade_submission, student, catalogs, seed=run_seed, limits=limits,
                                          cancel=cancel, protect=protect)
                     futures[future] = (student, fingerprint)
+                if not futures:
+                    break
                 finished, _ = wait(list(futures), timeout=0.5, return_when=FIRST_COMPLETED)
                 for future in finished:
                     student, fingerprint = futures.pop(future)
                     result = future.result()
                     result.fingerprint = fingerprint
-                    export.write_student(out, result)
-                    book.put(result)
-                    results[student.student] = result
                     run.graded += 1
                     done_count += 1
+                    if result.grader_faults:
+                        # the grader's failure is never the student's grade: publish nothing for them
+                        faulty += 1
+                        run.withheld.append(result)
+                    else:
+                        export.write_student(out, result)
+                        book.put(result)
+                        results[student.student] = result
                     if progress:
                         progress(done_count, total, student.student)
+                    if faulty > FAULT_SHARE_TO_STOP * run.graded and run.graded >= FAULT_MIN_SAMPLE:
+                        run.stopped = True
         except BaseException:
             cancel.set()
             pool.shutdown(wait=True, cancel_futures=True)
             run.interrupted = True
             raise
         pool.shutdown(wait=True)
-        run.results = [results[s.student] for s in students]
+        run.results = [results[s.student] for s in students if s.student in results]
         export.write_class(out, run.results, run_seed)
         return run
     finally:

@@ -37,6 +37,7 @@ class TestResult:
     duration: float = 0.0
     outcome: dict[str, Any] | None = None  # the race engine's outcome, cleaned for students
     notes: list[str] = field(default_factory=list)  # remarks on a passed test (e.g. a measured speed-up)
+    grader_fault: bool = False  # the grader itself could not run this test: never a grade for the student
 
     @property
     def passed(self) -> bool:
@@ -97,6 +98,11 @@ class SubmissionResult:
     @property
     def max_points(self) -> float:
         return round(sum(e.max_points for e in self.exercises), 6)
+
+    @property
+    def grader_faults(self) -> int:
+        """How many tests the grader itself could not run (a crash of the grader, not of student code)."""
+        return sum(1 for e in self.exercises for t in e.tests if t.grader_fault)
 
     def exercise(self, name: str) -> ExerciseResult | None:
         for item in self.exercises:

@@ -17,13 +17,25 @@ from .wheel import build_wheel
 
 README = """# Threads course: your exercises
 
-Install the checker once (in a virtual environment):
+Install the checker once, in a virtual environment, from this folder (Linux and macOS):
 
-    python3 -m venv .venv && .venv/bin/pip install wheels/{wheel}
+    python3 -m venv .venv
+    .venv/bin/pip install wheels/{wheel}
+
+On Windows (PowerShell or cmd):
+
+    py -m venv .venv
+    .venv\\Scripts\\pip install wheels\\{wheel}
+
+Every time you open a new terminal, activate the environment first, so that `autograder` is found:
+
+    source .venv/bin/activate          # Linux and macOS
+    .venv\\Scripts\\activate             # Windows
 
 Then, in an exercise's folder, check your work as often as you like:
 
-    autograder check EXERCISE            # runs the public tests against ./EXERCISE.py
+    cd assignments/counter
+    autograder check counter             # runs the public tests against ./counter.py
 
 A failing check prints what went wrong, the interleaving of threads that broke your code, and the
 exact command that replays it. The grader runs more tests than these public ones.

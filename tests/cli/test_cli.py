@@ -76,3 +76,23 @@ def test_demo_builds_grades_and_points_to_the_report(tmp_path):
     for student in students:
         assert (out / "graded" / student / "feedback.html").is_file()
     assert os.path.getsize(report) > 1000
+
+
+def _arguments(parser, path):
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _arguments(sub, [*path, name])
+        elif not isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
+            yield " ".join(path), action
+
+
+def test_every_argument_of_every_command_has_help_text():
+    from autograder.cli import build_parser
+
+    arguments = list(_arguments(build_parser(), ["autograder"]))
+    assert len(arguments) > 20  # every verb was registered and walked
+    missing = [f"{path} {action.dest}" for path, action in arguments if not (action.help or "").strip()]
+    assert not missing, f"arguments without help text: {missing}"

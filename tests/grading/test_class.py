@@ -7,6 +7,7 @@ in the reference solution of every other gradable exercise, which must still ear
 from __future__ import annotations
 
 import os
+from html import escape as html_escape
 from pathlib import Path
 
 import jsonschema
@@ -181,7 +182,21 @@ def test_class_report_shows_histogram_pass_rates_and_common_mistakes(graded):
     html = (graded["out"] / "report.html").read_text(encoding="utf-8")
     assert "<h2>Scores</h2>" in html and "<h2>Pass rate per test</h2>" in html
     assert "<h2>Most common mistakes</h2>" in html
-    assert "ran out of time" in html  # the hanging students' mistake is listed
+    # which mistakes make the top of the table depends on how the hanging students' tests end on this
+    # machine; what holds everywhere is that the table shows the summary's mistakes with their counts
+    from autograder.grading.export import class_summary
+    from autograder.grading.gradebook import Gradebook
+
+    book = Gradebook(graded["out"] / "gradebook.sqlite")
+    try:
+        summary = class_summary(book.all())
+    finally:
+        book.close()
+    assert summary["mistakes"], "the class has wrong submissions, so the report has mistakes to show"
+    for mistake in summary["mistakes"]:
+        assert html_escape(mistake["mistake"]) in html
+    statuses = {t.status for r in summary["results"] for _, t in r.tests()}
+    assert "timeout" in statuses  # the hanging students ran out of time, whatever the table's cut
     students = len(list(graded["subs"].iterdir()))
     assert f"{students} students" in html
 

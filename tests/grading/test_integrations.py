@@ -118,6 +118,13 @@ def test_release_bundle_has_assignments_and_a_wheel_without_hidden_suites_or_sol
             assert (out / "assignments" / exercise.name / exercise.file_name).is_file()
     wheels = list((out / "wheels").glob("*.whl"))
     assert len(wheels) == 1
+    # the bundle's README activates the environment before it runs `autograder` (a bare `autograder` is
+    # not on PATH after `python3 -m venv .venv`), on Linux/macOS and on Windows
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert f"wheels/{wheels[0].name}" in readme
+    first_check = readme.index("autograder check")
+    assert -1 < readme.find("source .venv/bin/activate") < first_check
+    assert -1 < readme.find(".venv\\Scripts\\activate") < first_check
     with zipfile.ZipFile(wheels[0]) as zf:
         names = zf.namelist()
         contents = {n: zf.read(n).decode("utf-8", errors="replace") for n in names}
