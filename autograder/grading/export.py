@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from autograder.exercises import EXERCISES
 
@@ -31,6 +32,34 @@ CSV_HEADER = ["student", *EXERCISES.keys(), "total"]
 _env: Environment | None = None
 
 
+_CODE = re.compile(r"`([^`\n]+)`")
+_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+
+
+def markdown_inline(text: Any) -> Markup:
+    """The little Markdown feedback uses, inside one line: `code` and **bold**; everything else escaped."""
+    escaped = str(escape(str(text)))
+    escaped = _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", escaped)
+    return Markup(_BOLD.sub(lambda m: f"<strong>{m.group(1)}</strong>", escaped))
+
+
+def markdown_block(text: Any) -> Markup:
+    """Feedback text as HTML: blank lines make paragraphs, ``- `` lines a list, indented lines stay preformatted."""
+    parts = []
+    for block in str(text).strip().split("\n\n"):
+        lines = block.splitlines()
+        if not lines:
+            continue
+        if all(line.startswith("- ") for line in lines):
+            items = "".join(f"<li>{markdown_inline(line[2:])}</li>" for line in lines)
+            parts.append(f"<ul>{items}</ul>")
+        elif all(line.startswith("  ") for line in lines):
+            parts.append(f"<pre>{escape(block)}</pre>")
+        else:
+            parts.append("<p>" + "<br>\n".join(str(markdown_inline(line)) for line in lines) + "</p>")
+    return Markup("\n".join(parts))
+
+
 def environment() -> Environment:
     global _env
     if _env is None:
@@ -38,6 +67,8 @@ def environment() -> Environment:
                            autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
                            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         _env.filters["points"] = format_points
+        _env.filters["md"] = markdown_block
+        _env.filters["mdi"] = markdown_inline
     return _env
 
 
@@ -110,13 +141,29 @@ def split_feedback(text: str) -> FeedbackParts:
     return FeedbackParts("\n\n".join(what).strip(), why, excerpt, replay)
 
 
+INSTRUCTOR_REPLAY = "Your instructor can replay this exact run"
+
+
+def replay_label(command: str) -> str:
+    """How a replay command is introduced: a hidden test's command runs only where the hidden tests are."""
+    if "--hidden" in command:
+        return (f"{INSTRUCTOR_REPLAY} (the hidden tests are on the grader's machine, not yours): "
+                f"`{command}`. On your machine, the feedback above and the public tests "
+                "(`autograder check EXERCISE`) are what you have.")
+    return f"To see it again: `{command}`"
+
+
 def test_output(exercise: ExerciseResult, test: TestResult) -> str:
     """The plain-text output of one test (Gradescope, terminals)."""
     if test.passed:
         return "\n\n".join(["Passed.", *(f"Note: {note}" for note in test.notes)])
+    parts = split_feedback(test.feedback)
+    replay = test.replay or parts.replay
     text = test.feedback.strip()
-    if test.replay and test.replay not in text:
-        text += f"\n\nTo see it again: {test.replay}"
+    if parts.replay:
+        text = text.replace(f"\n\nTo see it again: {parts.replay}", "").strip()
+    if replay:
+        text += "\n\n" + replay_label(replay).replace("EXERCISE", exercise.name)
     return text
 
 
@@ -162,6 +209,7 @@ def _test_view(exercise: ExerciseResult, test: TestResult) -> dict[str, Any]:
         "test": test, "exercise": exercise, "status_text": STATUSES.get(test.status, test.status),
         "what": parts.what, "why": parts.why, "excerpt": parts.excerpt if line.empty else "",
         "timeline": line, "timeline_md": timeline_mod.to_markdown(line), "replay": replay,
+        "replay_text": replay_label(replay).replace("EXERCISE", exercise.name) if replay else "",
     }
 
 
@@ -217,6 +265,14 @@ def mistake_key(test: TestResult) -> str:
     return _NUMBERS.sub("N", first)[:160]
 
 
+def mistake_example(test: TestResult) -> str:
+    """One student's own words for a mistake (its first line, real numbers and all), for the class report."""
+    if test.status in ("missing", "timeout", "crashed", "tampered"):
+        return STATUSES[test.status]
+    first = split_feedback(test.feedback).what.splitlines()[0] if test.feedback.strip() else test.status
+    return first[:200]
+
+
 def class_summary(results: list[SubmissionResult]) -> dict[str, Any]:
     """Histogram, pass rate per test and most common mistakes (what report.html shows)."""
     results = sorted(results, key=lambda r: r.student)
@@ -233,6 +289,7 @@ def class_summary(results: list[SubmissionResult]) -> dict[str, Any]:
     per_test: dict[tuple[str, str], dict[str, Any]] = {}
     mistakes: Counter[tuple[str, str, str]] = Counter()
     example: dict[tuple[str, str, str], str] = {}
+    example_text: dict[tuple[str, str, str], str] = {}
     for result in results:
         for exercise, test in result.tests():
             entry = per_test.setdefault((exercise.name, test.name), {
@@ -244,12 +301,14 @@ def class_summary(results: list[SubmissionResult]) -> dict[str, Any]:
             if not test.passed:
                 key = (exercise.name, test.title, mistake_key(test))
                 mistakes[key] += 1
-                example.setdefault(key, result.student)
+                if key not in example:
+                    example[key] = result.student
+                    example_text[key] = mistake_example(test)
     tests = list(per_test.values())
     for entry in tests:
         entry["rate"] = entry["passed"] / entry["total"] if entry["total"] else 0.0
     common = [
-        {"exercise": k[0], "test": k[1], "mistake": k[2], "count": n, "example": example[k]}
+        {"exercise": k[0], "test": k[1], "mistake": example_text[k], "count": n, "example": example[k]}
         for k, n in sorted(mistakes.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
     ]
     totals = [r.points for r in results]

@@ -190,12 +190,31 @@ def grade_submission(
                 grader_fault=grader_fault,
             ))
         note = files.notes.get(name, "")
+        shared = _one_cause(tests)
+        if shared:
+            # a file that cannot even be imported fails every test the same way: say it once, above the tests
+            note = "\n\n".join(part for part in (shared, note) if part)
+            for test in tests:
+                test.feedback = (f"Not run: {exercise.file_name} could not be loaded (see the explanation at the "
+                                 "top of this exercise).")
+                test.replay = ""
         exercises.append(ExerciseResult(name, exercise.title, cat.max_points, "graded", files.relative(path), note,
                                         tests))
     return SubmissionResult(
         student=files.student, exercises=exercises, seed=seed, grader_version=grader_version(),
         duration=round(time.monotonic() - started, 3), graded_at=time.time(),
     )
+
+
+def _one_cause(tests: list[TestResult]) -> str:
+    """The feedback every test of an exercise shares when none passed (a syntax error, an import that
+    hangs or crashes): one explanation for the exercise instead of the same one per test."""
+    if len(tests) < 2 or any(t.passed or t.grader_fault for t in tests):
+        return ""
+    texts = {t.feedback.strip() for t in tests}
+    if len(texts) != 1:
+        return ""
+    return texts.pop()
 
 
 def sandbox_seed(base: int, test_name: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +83,13 @@ IDEAS = {
         "A timeout of None means wait for as long as it takes; 0 means do not wait at all "
         "(`if timeout:` mixes the two up)."
     ),
+    "race-exception": (
+        "This error happens only when the threads interleave in a particular way: another thread "
+        "changed shared data (an index, a list, a dict, a counter) between the moment your code "
+        "looked at it and the moment it used it. Every read and update of shared data that must "
+        "stay consistent belongs under one lock, or in a structure that does the step atomically, "
+        "such as a `queue.Queue`."
+    ),
     "processes": (
         "In CPython only one thread at a time runs Python code (the GIL), so CPU-bound work does "
         "not get faster with threads. Worker processes each have their own interpreter: use "
@@ -116,6 +124,20 @@ class Mistake(AssertionError):
         if self.replay:
             parts.append(f"To see it again: {self.replay}")
         return "\n\n".join(parts)
+
+
+_UNDEFINED = re.compile(r"(?:AttributeError: )?module '(?P<module>\w+)' has no attribute '(?P<name>\w+)'")
+
+
+def undefined_name(message: str, module: str = "") -> str:
+    """Plain words for code that uses a name the student's file does not define (yet), or "" if that is
+    not what ``message`` (an exception's text) says about ``module``, the student's module."""
+    found = _UNDEFINED.search(message)
+    if found is None or not module or found["module"] != module:
+        return ""
+    return (f"{found['module']}.py does not define `{found['name']}`: the task asks for it, so every check that "
+            f"uses it fails. Write `{found['name']}` as the exercise's README describes (the starter file shows "
+            "its signature).")
 
 
 @dataclass
@@ -169,6 +191,8 @@ def _plain_message(outcome: race.Outcome) -> str:
 
 
 # ideas that can explain a deadlock: a thread waiting for a wakeup, a join or a lock that never comes
+# ideas that already explain an exception that some interleavings raise
+_EXCEPTION_IDEAS = ("check-then-act", "work-twice", "race-exception", "shared-state")
 _WAITING_IDEAS = ("deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout")
 
 
@@ -212,6 +236,10 @@ def race_check(
             file, line, source = outcome.where[-1]
             location = f" (at {os.path.basename(file)} line {line}: {source})"
         text = outcome.message.split(": ", 1)[-1] if outcome.message.startswith("in ") else outcome.message
+        student_module = str(CONTEXT.extra.get("student_module", ""))
+        missing = undefined_name(text, student_module) if outcome.exception_type == "AttributeError" else ""
+        if missing:
+            raise Mistake(missing)
         if outcome.exception_type == "NotImplementedError":
             raise Mistake(f"This part is not written yet: your code raised NotImplementedError{location}.")
         raise Mistake(f"Your code raised {text}{location}.", replay=CONTEXT.replay)
@@ -223,6 +251,10 @@ def race_check(
         message = what(outcome)
     else:
         message = what or _plain_message(outcome)
+    if outcome.kind == "exception" and outcome.preemptions > 0 and idea not in _EXCEPTION_IDEAS:
+        # the test was aimed at another mistake, but what happened is an error some interleavings raise:
+        # explain that, not the test's lesson
+        idea = "race-exception"
     if outcome.kind == "deadlock" and idea not in _WAITING_IDEAS:
         # a test aimed at lost updates that deadlocks teaches deadlocks, not read-modify-write
         idea = "deadlock"

@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 
-from .feedback import CONTEXT, Mistake
+from .feedback import CONTEXT, Mistake, undefined_name
 
 RESULT_KEY = "autograder_result"
 
@@ -183,7 +183,7 @@ def _student_location(exc: BaseException, folders: list[Path]) -> str:
     return f" (in {last[2]}, {last[0]} line {last[1]})"
 
 
-def feedback_for(excinfo: pytest.ExceptionInfo, folders: list[Path]) -> tuple[str, dict | None]:
+def feedback_for(excinfo: pytest.ExceptionInfo, folders: list[Path], module: str = "") -> tuple[str, dict | None]:
     """Student-facing text for a failed test, without the grader's own frames."""
     exc = excinfo.value
     if isinstance(exc, Mistake):
@@ -192,6 +192,10 @@ def feedback_for(excinfo: pytest.ExceptionInfo, folders: list[Path]) -> tuple[st
         message = str(exc).split("\nassert ")[0].strip() or "A check failed."
         return message, None
     where = _student_location(exc, folders)
+    if isinstance(exc, AttributeError):
+        missing = undefined_name(str(exc), module)
+        if missing:
+            return missing, None
     text = f"Your code raised {type(exc).__name__}: {exc}{where}."
     if isinstance(exc, NotImplementedError):
         text = f"This part is not written yet: your code raised NotImplementedError{where}."
@@ -211,7 +215,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         feedback, race_outcome = ("", None)
         notes = list(CONTEXT.notes)
         if report.failed and call.excinfo is not None:
-            feedback, race_outcome = feedback_for(call.excinfo, folders)
+            feedback, race_outcome = feedback_for(call.excinfo, folders,
+                                                  getattr(getattr(item, "module", None), "STUDENT_MODULE", ""))
             if notes:
                 feedback = "\n\n".join([feedback, *(f"Note: {text}" for text in notes)])
             report.longrepr = feedback  # what pytest shows: the student's feedback, not a traceback
@@ -246,6 +251,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     CONTEXT.replay = template.format(seed=seed, test=item.name, file=os.path.basename(str(item.fspath)),
                                      module=module)
     CONTEXT.notes = []
+    CONTEXT.extra["student_module"] = module
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:
