@@ -120,7 +120,11 @@ def test_hostile_tests_fail_for_the_reason_they_misbehaved(graded, catalogs):
         assert seen <= statuses, (student, seen)
         for test in failed:
             assert test["score"] == 0
-            assert "To see it again: autograder check counter counter.py --hidden --seed 11 --test test_" \
+            if "could not be loaded (see the explanation at the top of this exercise)" in test["output"]:
+                continue  # one cause for every test (an import that hangs, say): explained once, above
+            # the replay of a hidden test is the instructor's: labelled so, with the exact command
+            assert "Your instructor can replay this exact run" in test["output"], (student, test["output"])
+            assert "`autograder check counter counter.py --hidden --seed 11 --test test_" \
                 in test["output"], (student, test["output"])
 
 

@@ -63,7 +63,8 @@ def test_gradescope_zip_installs_the_package_and_writes_results_under_gradescope
     assert results["score"] == expected
     assert sum(t["max_score"] for t in results["tests"]) == sum(c.max_points for c in catalogs.values())
     failed = [t for t in results["tests"] if t["status"] == "failed"]
-    assert len(failed) == len(RACES) and all("To see it again:" in t["output"] for t in failed)
+    assert len(failed) == len(RACES)
+    assert all("Your instructor can replay this exact run" in t["output"] for t in failed), failed
 
 
 def test_classroom_workflow_runs_the_grader_on_push_and_feeds_the_reporter(tmp_path):
