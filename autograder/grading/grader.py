@@ -194,9 +194,11 @@ def grade_submission(
         if shared:
             # a file that cannot even be imported fails every test the same way: say it once, above the tests
             note = "\n\n".join(part for part in (shared, note) if part)
+            first = shared.split("\n", 1)[0]
+            first = first if len(first) <= 300 else first[:297].rstrip() + "..."
             for test in tests:
-                test.feedback = (f"Not run: {exercise.file_name} could not be loaded (see the explanation at the "
-                                 "top of this exercise).")
+                test.feedback = (f"Not run: {exercise.file_name} could not be loaded ({first}). The whole "
+                                 "explanation is at the top of this exercise.")
                 test.replay = ""
         exercises.append(ExerciseResult(name, exercise.title, cat.max_points, "graded", files.relative(path), note,
                                         tests))

@@ -31,7 +31,7 @@ def test_bad_grade_input_gets_one_line_and_writes_nothing(tmp_path):
     a_file = tmp_path / "file.txt"
     a_file.write_text("x", encoding="utf-8")
     one_line_error(run_cli("grade", str(tmp_path / "nope"), "--out", str(tmp_path / "o1")), "does not exist")
-    one_line_error(run_cli("grade", str(a_file), "--out", str(tmp_path / "o2")), "is not a folder")
+    one_line_error(run_cli("grade", str(a_file), "--out", str(tmp_path / "o2")), "is a file, not a folder")
     one_line_error(run_cli("grade", str(subs), "--out", str(a_file)), "cannot write to")
     one_line_error(run_cli("grade", str(subs), "--out", str(tmp_path / "o3"), "--shard", "3/2"), "--shard")
     one_line_error(run_cli("grade", str(subs), "--out", str(tmp_path / "o4"), "--shard", "half"), "K/N")
