@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
-import random
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -18,6 +18,7 @@ from .primitives import Patcher, _orig_monotonic, _orig_perf_counter, _orig_time
 from .report import Annotator, build_rows, render, trim
 from .runtime import Failure, Run, ThreadRecord, _allocate_lock
 from .scope import Scope, make_scope
+from .shrink import Attempt, Candidate, Shrinker, signature
 from .strategies import (
     MAX_PCT_DEPTH,
     RNG_MASK,
@@ -31,10 +32,6 @@ from .strategies import (
 STRATEGIES = ("random", "pct")
 DEFAULT_RUNS = 500
 DEFAULT_MAX_STEPS = 50_000
-SHRINK_TRIES_PER_DEPTH = 15
-PCT_SHRINK_BUDGET = 60  # schedules tried at low PCT depths
-BOUNDED_TRIES = {1: 60, 2: 80}  # random schedules with exactly k forced switches
-DDMIN_BUDGET = 160  # schedules tried while deleting and retargeting forced switches
 EXIT_TIMEOUT = 2.0  # seconds an unwinding thread may take before it counts as leaked
 
 _active = _allocate_lock()  # one explore/replay at a time per process
@@ -264,133 +261,49 @@ def _outcome(fn: Any, res: RunResult, *, runs: int, elapsed: float, hint: str | 
     )
 
 
+def schedule_rng(base: int, index: int) -> int:
+    """The random stream of schedule ``index`` of ``explore(seed=base)``: SHA-256 over both numbers.
+
+    Every (base seed, schedule index) pair gets its own stream, so two base seeds share no
+    schedules (up to 32-bit collisions) and schedule ``i`` of one base is unrelated to any
+    schedule of another.
+    """
+    digest = hashlib.sha256(f"threadgrader schedule {base} {index}".encode()).digest()
+    return int.from_bytes(digest[:8], "little") & RNG_MASK
+
+
 def _schedule_seed(strategy: str, base: int, i: int, steps_seen: int, depth: int) -> int:
-    rng = (base + i) & RNG_MASK
+    rng = schedule_rng(base, i)
     if strategy == "random":
         return rng
     return encode_pct(depth, max(steps_seen, 16), rng)
 
 
-def _better(res: RunResult, than: RunResult, kind: str) -> bool:
-    if res.failure is None or res.failure.kind != kind:
-        return False
-    return (res.preemptions, res.decisions) < (than.preemptions, than.decisions)
-
-
-def _same(res: RunResult, kind: str) -> bool:
-    return res.failure is not None and res.failure.kind == kind
-
-
 def _shrink(engine: Engine, fn: Callable[[], Any], found: RunResult, base: int, max_steps: int) -> RunResult:
-    """Among failing schedules, find one with as few preemptions as possible.
+    """The failing schedule with the fewest preemptions that still fails the same way as ``found``.
 
-    1. Iterative context bounding (CHESS): the run-to-block schedule with no preemption at all,
-       then random schedules with exactly one, then two forced switches, drawn from the decision
-       points of that schedule.
-    2. PCT at low depths, which finds deeper orderings with few priority changes.
-    3. Hypothesis-style shrinking of the best schedule so far, as an explicit list of forced
-       switches: delete chunks of the list (ddmin) and retarget single switches while the test
-       still fails the same way.
-    Every budget counts schedules, not seconds, so shrinking is deterministic.
+    The passes live in :mod:`.shrink`; this supplies them with runs of ``fn`` and the predicate
+    "fails the same way" (the same :func:`~.shrink.signature`). When nothing smaller keeps the
+    failure, ``found`` itself is returned.
     """
     assert found.failure is not None
-    kind = found.failure.kind
-    best = found
-    if best.preemptions == 0:
-        return best
-    rng = random.Random(base)
-    baseline = Recording(ExplicitStrategy([]))
-    res = engine.run_once(fn, baseline, max_steps, record=False)
-    if _same(res, kind):
-        return res
-    decisions = dict(baseline._count)  # decisions each thread took in the run-to-block schedule
-    threads = list(range(len(res.names)))
-    choices = [(t, n) for t, count in sorted(decisions.items()) for n in range(1, count + 1)]
-    for k, tries in BOUNDED_TRIES.items():
-        if best.preemptions <= k or not choices or len(threads) < 2:
-            break
-        for _ in range(tries):
-            switches = []
-            for thread, n in rng.sample(choices, min(k, len(choices))):
-                target = rng.choice([t for t in threads if t != thread] or threads)
-                switches.append((thread, n, target))
-            res = engine.run_once(fn, ExplicitStrategy(switches), max_steps, record=False)
-            if _better(res, best, kind):
-                best = res
-                break
-    if best.preemptions > 2:
-        steps = max(found.decisions, 1)
-        tried = 0
-        for depth in range(2, MAX_PCT_DEPTH + 1):
-            if best.preemptions <= depth - 1 or tried >= PCT_SHRINK_BUDGET:
-                break
-            for j in range(SHRINK_TRIES_PER_DEPTH):
-                if tried >= PCT_SHRINK_BUDGET:
-                    break
-                rng_seed = (base * 0x9E3779B1 + depth * 7919 + j) & RNG_MASK
-                res = engine.run_once(fn, encode_pct(depth, steps, rng_seed), max_steps, record=False)
-                tried += 1
-                if _better(res, best, kind):
-                    best = res
-                    break
-    return _minimize(engine, fn, best, kind, max_steps, threads)
+    wanted = signature(found.failure)
 
+    def run(candidate: Candidate) -> Attempt:
+        inner = from_seed(candidate) if isinstance(candidate, int) else ExplicitStrategy(candidate)
+        recording = Recording(inner)
+        res = engine.run_once(fn, recording, max_steps, record=False)
+        same = res.failure is not None and signature(res.failure) == wanted
+        return Attempt(same, res.preemptions, res.decisions, list(recording.switches),
+                       dict(recording._count), res)
 
-def _minimize(engine: Engine, fn: Callable[[], Any], best: RunResult, kind: str, max_steps: int,
-              threads: list[int]) -> RunResult:
-    """Delete and retarget forced switches of ``best`` while the failure stays the same kind."""
-    if best.preemptions <= 1:
-        return best
-    recording = Recording(from_seed(best.seed))
-    if not _same(engine.run_once(fn, recording, max_steps, record=False), kind):
-        return best  # the test does not fail the same way twice: leave it as found
-    switches = recording.switches
-    current = engine.run_once(fn, ExplicitStrategy(switches), max_steps, record=False)
-    if not _same(current, kind):
-        return best
-    budget = DDMIN_BUDGET
-
-    def attempt(candidate: list[tuple[int, int, int]]) -> bool:
-        nonlocal budget, switches, current
-        budget -= 1
-        recorder = Recording(ExplicitStrategy(candidate))
-        res = engine.run_once(fn, recorder, max_steps, record=False)
-        if not _same(res, kind) or (res.preemptions, len(recorder.switches)) >= (
-                current.preemptions, len(switches)):
-            return False
-        switches = recorder.switches
-        current = res
-        return True
-
-    progress = True
-    while progress and switches and budget > 0:
-        progress = False
-        chunk = max(1, len(switches) // 2)
-        while chunk >= 1 and budget > 0:  # deletion (ddmin)
-            i = 0
-            while i < len(switches) and budget > 0:
-                if attempt(switches[:i] + switches[i + chunk:]):
-                    progress = True
-                else:
-                    i += chunk
-            chunk //= 2
-        for i in range(len(switches)):  # delete one switch and retarget another
-            for j in range(len(switches)):
-                if i == j or i >= len(switches) or j >= len(switches) or budget <= 0:
-                    continue
-                thread, n, target = switches[j]
-                for other in threads:
-                    if other in (thread, target) or budget <= 0:
-                        continue
-                    rest = [s for k, s in enumerate(switches) if k not in (i, j)]
-                    if attempt(rest + [(thread, n, other)]):
-                        progress = True
-                        break
-    # the explicit schedule is the one reported: prefer it whenever it is at least as good
-    recorded = engine.run_once(fn, ExplicitStrategy(switches), max_steps, record=False)
-    if _same(recorded, kind) and (recorded.preemptions, recorded.decisions) <= (best.preemptions, best.decisions):
-        return recorded
-    return best
+    if found.preemptions == 0:
+        return found
+    again = run(found.seed)
+    if not again.interesting:
+        return found  # the test does not fail the same way twice: leave it as found
+    best = Shrinker(run, again, threads=range(len(found.names)), seed=base).shrink()
+    return best.payload if best.payload is not None else found
 
 
 def explore(
@@ -432,7 +345,7 @@ def explore(
         raise ValueError(f"pct_depth must be between 1 and {MAX_PCT_DEPTH}, not {pct_depth!r}")
     if time_budget is not None and time_budget <= 0:
         raise ValueError(f"time_budget must be a positive number of seconds, not {time_budget!r}")
-    base = (seed if seed is not None else int.from_bytes(os.urandom(4), "little")) & RNG_MASK
+    base = seed if seed is not None else int.from_bytes(os.urandom(4), "little")
     engine = Engine(make_scope(scope), stall_timeout=stall_timeout, hang_timeout=hang_timeout)
     started = _orig_perf_counter()
     notes: list[str] = []
@@ -455,13 +368,14 @@ def explore(
                 continue
             time_to_failure = _orig_perf_counter() - started
             # a runaway run has nothing to shrink: the schedule is not what makes it fail
-            best = _shrink(engine, fn, res, base, max_steps) if shrink and res.failure.kind != "step-limit" else res
+            best = _shrink(engine, fn, res, base, max_steps) if shrink and res.failure.kind != "busy-wait" else res
+            wanted = signature(res.failure)
             recorded = engine.run_once(fn, best.seed, max_steps, record=True)
-            if recorded.failure is None or recorded.failure.kind != best.failure.kind:  # type: ignore[union-attr]
+            if recorded.failure is None or signature(recorded.failure) != wanted:
                 if best is not res:
-                    best = res
+                    best = res  # report the schedule as found rather than a different failure
                     recorded = engine.run_once(fn, best.seed, max_steps, record=True)
-                if recorded.failure is None:
+                if recorded.failure is None or signature(recorded.failure) != wanted:
                     recorded.failure = best.failure
                     recorded.notes.append(
                         "this failure did not happen again when its schedule was replayed: the test "
