@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import random
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from .report import Annotator, build_rows, render, trim
 from .runtime import Failure, Run, ThreadRecord, _allocate_lock
 from .scope import Scope, make_scope
 from .shrink import Attempt, Candidate, Shrinker, signature
+from .spin import mark_writes
 from .strategies import (
     MAX_PCT_DEPTH,
     RNG_MASK,
@@ -59,6 +61,55 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+UNSEEDED_NOTE = (
+    "the test body used randomness the engine does not seed ({what}), so a replay of this seed may "
+    "not show the same thing: seed it (random.Random(seed)) to make the run reproducible"
+)
+
+
+class _EntropyWatch:
+    """Notes, on the current run, every draw of unseeded randomness by a scenario thread.
+
+    ``os.urandom`` (which ``uuid.uuid4``, ``secrets`` and ``random.SystemRandom`` draw from) and
+    ``random.seed()`` without an argument. The global ``random`` generator itself is seeded from the
+    schedule seed for every run, so it replays.
+    """
+
+    def __init__(self) -> None:
+        self._saved: list[tuple[Any, str, Any]] = []
+
+    @staticmethod
+    def _note(what: str) -> None:
+        run, rec = primitives._current()
+        if run is not None and rec is not None:
+            note = UNSEEDED_NOTE.format(what=what)
+            if note not in run.notes:
+                run.notes.append(note)
+
+    def install(self) -> None:
+        real_urandom = os.urandom
+        real_seed = random.seed
+
+        def urandom(size: int) -> bytes:
+            _EntropyWatch._note("os.urandom, uuid.uuid4, secrets or random.SystemRandom")
+            return real_urandom(size)
+
+        def seed(a: Any = None, version: int = 2) -> None:
+            if a is None:
+                _EntropyWatch._note("random.seed() without a seed")
+            real_seed(a, version)
+
+        for owner, name, value in ((os, "urandom", urandom), (random, "_urandom", urandom), (random, "seed", seed)):
+            if hasattr(owner, name):
+                self._saved.append((owner, name, getattr(owner, name)))
+                setattr(owner, name, value)
+
+    def uninstall(self) -> None:
+        while self._saved:
+            owner, name, value = self._saved.pop()
+            setattr(owner, name, value)
+
+
 @dataclass
 class RunResult:
     seed: int
@@ -73,6 +124,7 @@ class RunResult:
     names: list[str]
     elapsed: float
     leaked: list[str] = field(default_factory=list)
+    spins: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _stop_again(run: Run) -> None:
@@ -125,6 +177,8 @@ class Engine:
         self.hang_timeout = hang_timeout
         self.base_time = self.base_monotonic = self.base_perf = 0.0
         self.cpus = _scenario_cpus()
+        self.entropy = _EntropyWatch()
+        mark_writes(self.scope)
 
     @contextmanager
     def installed(self) -> Iterator[Engine]:
@@ -140,10 +194,12 @@ class Engine:
             self.backend.start()
             try:
                 self.patcher.install()
+                self.entropy.install()
                 primitives.ENGINE = self
                 yield self
             finally:
                 primitives.ENGINE = None
+                self.entropy.uninstall()
                 self.patcher.uninstall()
                 self.backend.stop()
         finally:
@@ -160,6 +216,8 @@ class Engine:
         started = _orig_perf_counter()
         self.run = run
         leaked: list[str] = []
+        random_state = random.getstate()
+        random.seed(strategy.seed)  # the global generator replays with the schedule
         try:
             main = run.spawn(main_thread, main_thread.run, "main", False, None)
             main_thread._ag_record = main  # type: ignore[attr-defined]
@@ -169,6 +227,7 @@ class Engine:
         finally:
             leaked = self._reap(run)
             self.run = None
+            random.setstate(random_state)
             if gc_was_enabled:
                 gc.enable()
         notes = list(run.notes)
@@ -180,7 +239,7 @@ class Engine:
             seed=strategy.seed, strategy=strategy.description, failure=run.failure, steps=run.steps,
             decisions=run.decisions, preemptions=run.preemptions, uncontrolled=run.uncontrolled,
             notes=notes, log=run.log, names=[r.name for r in run.records],
-            elapsed=_orig_perf_counter() - started, leaked=leaked,
+            elapsed=_orig_perf_counter() - started, leaked=leaked, spins=run.watch.spins(),
         )
 
     def _supervise(self, run: Run) -> None:
@@ -250,7 +309,8 @@ def _outcome(fn: Any, res: RunResult, *, runs: int, elapsed: float, hint: str | 
         steps=res.steps, replay_line=_replay_line(fn, res.seed, hint), notes=res.notes,
     )
     return Outcome(
-        ok=failure is None, kind=failure.kind if failure else "passed", seed=res.seed, runs=runs,
+        ok=failure is None or failure.kind == "inconclusive", kind=failure.kind if failure else "passed",
+        seed=res.seed, runs=runs,
         report=report, message=failure.message if failure else "passed",
         strategy=res.strategy, preemptions=res.preemptions, steps=res.steps,
         controlled=not res.uncontrolled and not res.leaked,
@@ -258,6 +318,7 @@ def _outcome(fn: Any, res: RunResult, *, runs: int, elapsed: float, hint: str | 
         threads=failure.threads if failure else [], exception_type=failure.exc_type if failure else None,
         where=list(failure.where) if failure else [],
         elapsed=elapsed, time_to_failure=time_to_failure, first_failing_seed=first_failing_seed,
+        spins=res.spins,
     )
 
 
@@ -270,6 +331,40 @@ def schedule_rng(base: int, index: int) -> int:
     """
     digest = hashlib.sha256(f"threadgrader schedule {base} {index}".encode()).digest()
     return int.from_bytes(digest[:8], "little") & RNG_MASK
+
+
+def _merge_spins(into: list[dict[str, Any]], spins: list[dict[str, Any]]) -> None:
+    """Keep the longest spin seen for each (thread, file, line)."""
+    for spin in spins:
+        for known in into:
+            if (known["thread"], known["file"], known["line"]) == (spin["thread"], spin["file"], spin["line"]):
+                known["steps"] = max(known["steps"], spin["steps"])
+                break
+        else:
+            into.append(dict(spin))
+
+
+def _inconclusive(fn: Any, res: RunResult, *, ran: int, runs: int, notes: list[str], spins: list[dict[str, Any]],
+                  strategy: str, max_steps: int, uncontrolled: bool, hint: str | None, elapsed: float) -> Outcome:
+    """A schedule used up its step budget and nobody busy-waited: no verdict, and no failure."""
+    assert res.failure is not None
+    completed = ran - 1
+    note = (
+        f"the exploration was cut short: schedule {ran} used up its budget of {max_steps:,} steps "
+        f"before the test ended ({completed} of {runs} schedule{'s' * (runs != 1)} completed without a failure); "
+        "no thread was busy-waiting, so this is not a failure, but the code was not fully explored. "
+        "A larger max_steps lets the test finish"
+    )
+    notes = [*notes, note]
+    text = [f"Inconclusive: {res.failure.message}."]
+    text.extend(f"Note: {n}" for n in notes)
+    text.append("")
+    text.append(_replay_line(fn, res.seed, hint))
+    return Outcome(
+        ok=True, kind="inconclusive", seed=res.seed, runs=ran, report="\n".join(text),
+        message=res.failure.message, strategy=res.strategy, preemptions=res.preemptions, steps=res.steps,
+        controlled=not uncontrolled, notes=notes, elapsed=elapsed, spins=spins,
+    )
 
 
 def _schedule_seed(strategy: str, base: int, i: int, steps_seen: int, depth: int) -> int:
@@ -351,6 +446,7 @@ def explore(
     notes: list[str] = []
     steps_seen = 0
     ran = 0
+    spins: list[dict[str, Any]] = []
     uncontrolled = False
     with engine.installed():
         for i in range(runs):
@@ -364,8 +460,13 @@ def explore(
             for note in res.notes:
                 if note not in notes:
                     notes.append(note)
+            _merge_spins(spins, res.spins)
             if res.failure is None:
                 continue
+            if res.failure.kind == "inconclusive":
+                return _inconclusive(fn, res, ran=ran, runs=runs, notes=notes, spins=spins, strategy=strategy,
+                                     max_steps=max_steps, uncontrolled=uncontrolled, hint=replay_hint,
+                                     elapsed=_orig_perf_counter() - started)
             time_to_failure = _orig_perf_counter() - started
             # a runaway run has nothing to shrink: the schedule is not what makes it fail
             best = _shrink(engine, fn, res, base, max_steps) if shrink and res.failure.kind != "busy-wait" else res
@@ -389,7 +490,7 @@ def explore(
     return Outcome(
         ok=True, kind="passed", seed=first, runs=ran, report="\n".join(text), message="passed",
         strategy=strategy, controlled=not uncontrolled, notes=notes,
-        elapsed=_orig_perf_counter() - started,
+        elapsed=_orig_perf_counter() - started, spins=spins,
     )
 
 
