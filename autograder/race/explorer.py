@@ -420,11 +420,19 @@ def explore(
 
     ``fn`` is an ordinary test body: it creates objects, starts threads, joins them and asserts.
     Schedules are derived from ``seed`` (random if None), so the same seed explores the same
-    schedules in the same order. A failure is shrunk to fewer preemptions where possible, replayed
-    once more to record its interleaving, and returned as a failing :class:`Outcome` whose ``seed``
+    schedules in the same order: schedule ``i`` draws its choices from the 32-bit stream
+    :func:`schedule_rng` ``(seed, i)`` (SHA-256 of ``"threadgrader schedule {seed} {i}"``), which is
+    the reported schedule seed for ``strategy="random"``; for ``"pct"`` the schedule seed packs PCT's
+    depth and step count above that stream. Different base seeds share no schedules. The global
+    ``random`` generator is seeded from each schedule seed (and restored after the run).
+
+    A failure is shrunk to fewer preemptions while it fails the same way (see :mod:`.shrink`),
+    replayed once more to record its interleaving, and returned as a failing :class:`Outcome` whose ``seed``
     replays it exactly with :func:`replay`.
 
-    ``time_budget`` (seconds) stops exploring early, with a passing outcome that says how many
+    A schedule that uses up ``max_steps`` ends the exploration: as ``busy-wait`` (a failure) when a
+    thread was spinning, otherwise as ``inconclusive`` (``ok``, with a note that says how many
+    schedules completed). ``time_budget`` (seconds) stops exploring early, with a passing outcome that says how many
     schedules ran. ``scope`` overrides which files are interleaved (a predicate on the filename, or
     a list of files and folders). ``replay_hint`` is a format string (``{seed}``, ``{fn}``) for the
     report's last line.
