@@ -23,6 +23,7 @@ from __future__ import annotations
 import collections
 import dis
 import sys
+import weakref
 from types import CodeType, FrameType
 from typing import Any
 
@@ -43,22 +44,25 @@ _PLAIN = (int, float, str, bytes, bool, type(None), complex)
 _SIZED = (list, dict, set, frozenset, tuple, bytearray, collections.deque)
 
 
+# marked tables depend only on the code object; kept for the process (each explore makes a new Scope)
+_MARKED: weakref.WeakKeyDictionary[CodeType, bytes] = weakref.WeakKeyDictionary()
+
+
 def mark_writes(scope: Any) -> None:
     """Make ``scope.visible`` mark stores with 2 (other observable instructions stay 1).
 
     The runtime only tests the mark for truth, so nothing else changes.
     """
     plain = scope.visible
-    marked: dict[CodeType, bytes] = {}
 
     def visible(code: CodeType) -> bytes:
-        table = marked.get(code)
+        table = _MARKED.get(code)
         if table is None:
             marks = bytearray(plain(code))
             for ins in dis.get_instructions(code):
                 if ins.opname in _STORE_OPS and marks[ins.offset // 2]:
                     marks[ins.offset // 2] = 2
-            table = marked[code] = bytes(marks)
+            table = _MARKED[code] = bytes(marks)
         return table
 
     scope.visible = visible
@@ -155,23 +159,20 @@ class SpinWatch:
 
     def observe(self, rec: Any, code: CodeType, offset: int, visible: int) -> Failure | None:
         """One step of ``rec`` at an observable instruction (or any step once over budget)."""
-        t = self._get(rec.index)
+        t = self.threads.get(rec.index)
+        if t is None:
+            t = self._get(rec.index)
         if self.diagnosing:
-            t.window += 1
-            if t.places is None:
-                t.places = set()
-            if len(t.places) <= MAX_PLACES:
-                t.places.add((code, offset))
-        if visible == 2:
+            self._diagnose(t, code, offset, visible)
+        if visible == 1:
+            t.n = n = t.n + 1
+            if n < SAMPLE_AT:
+                return None
+        elif visible:  # a store: the thread changed something another thread can see
             t.reset()
             t.blocked = True
             return None
-        if not visible:
-            return None
-        if self.diagnosing:
-            t.observed += 1
-        t.n = n = t.n + 1
-        if n < SAMPLE_AT:
+        else:
             return None
         anchor = t.anchor
         if anchor is None or n - t.anchor_n > 4 * SAMPLE_AT and not t.spinning:
@@ -190,6 +191,16 @@ class SpinWatch:
         if n >= EVIDENT_STEPS and self._alone(rec):
             return self._busy(rec, t)
         return None
+
+    @staticmethod
+    def _diagnose(t: _Thread, code: CodeType, offset: int, visible: int) -> None:
+        t.window += 1
+        if t.places is None:
+            t.places = set()
+        if len(t.places) <= MAX_PLACES:
+            t.places.add((code, offset))
+        if visible:
+            t.observed += 1
 
     def _alone(self, rec: Any) -> bool:
         run = self.run
