@@ -1,12 +1,13 @@
 """How fast and how surely the race engine finds lost updates, next to a plain stress test.
 
-    python benchmarks/engine.py [--seeds 1000] [--stress-reps 100]
+    python benchmarks/engine.py [--seeds 1000] [--stress-reps 100]   (README: --seeds 300)
 
 For the racy counter (2 threads x 50 increments started by the test body, and 4 threads x 10
 increments spawned inside the code under test) it prints, per strategy, the detection rate over
-``--seeds`` seeds (an ``explore`` call per seed, up to 500 schedules each) and the median time to
-the first failing schedule. The plain stress test runs the same program with real threads and no
-engine, up to ``--stress-reps`` times per trial, for as many trials. Then schedules per second for
+``--seeds`` base seeds (an ``explore`` call per seed, up to 500 schedules each; every base seed
+explores schedules of its own) and the median time to the first failing schedule. The plain
+stress test runs the same program with real threads and no engine, up to ``--stress-reps`` times
+per trial, for as many trials. Then schedules per second for
 a locked counter with 2 threads x 5 increments, and last the plain stress test at full size
 (4 threads x 100,000 unprotected increments, ``--big-runs`` runs, with the default switch interval
 and with ``sys.setswitchinterval(1e-6)``). Prints a Markdown table.

@@ -67,7 +67,7 @@ def when_stuck(text: str | Callable[[], str], crashed: str | None = None,
     raised one of ``crash_types`` in a racy schedule; the usual plain-words message otherwise."""
 
     def what(outcome: race.Outcome) -> str:
-        if outcome.kind in ("deadlock", "step-limit"):
+        if outcome.kind in ("deadlock", "busy-wait"):
             return text() if callable(text) else text
         if outcome.kind == "exception" and crashed is not None and outcome.exception_type in crash_types:
             error = outcome.message.split(": ", 1)[1] if outcome.message.startswith("in ") else outcome.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import random
 import threading
@@ -18,6 +19,8 @@ from .primitives import Patcher, _orig_monotonic, _orig_perf_counter, _orig_time
 from .report import Annotator, build_rows, render, trim
 from .runtime import Failure, Run, ThreadRecord, _allocate_lock
 from .scope import Scope, make_scope
+from .shrink import Attempt, Candidate, Shrinker, signature
+from .spin import mark_writes
 from .strategies import (
     MAX_PCT_DEPTH,
     RNG_MASK,
@@ -31,10 +34,6 @@ from .strategies import (
 STRATEGIES = ("random", "pct")
 DEFAULT_RUNS = 500
 DEFAULT_MAX_STEPS = 50_000
-SHRINK_TRIES_PER_DEPTH = 15
-PCT_SHRINK_BUDGET = 60  # schedules tried at low PCT depths
-BOUNDED_TRIES = {1: 60, 2: 80}  # random schedules with exactly k forced switches
-DDMIN_BUDGET = 160  # schedules tried while deleting and retargeting forced switches
 EXIT_TIMEOUT = 2.0  # seconds an unwinding thread may take before it counts as leaked
 
 _active = _allocate_lock()  # one explore/replay at a time per process
@@ -62,6 +61,55 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+UNSEEDED_NOTE = (
+    "the test body used randomness the engine does not seed ({what}), so a replay of this seed may "
+    "not show the same thing: seed it (random.Random(seed)) to make the run reproducible"
+)
+
+
+class _EntropyWatch:
+    """Notes, on the current run, every draw of unseeded randomness by a scenario thread.
+
+    ``os.urandom`` (which ``uuid.uuid4``, ``secrets`` and ``random.SystemRandom`` draw from) and
+    ``random.seed()`` without an argument. The global ``random`` generator itself is seeded from the
+    schedule seed for every run, so it replays.
+    """
+
+    def __init__(self) -> None:
+        self._saved: list[tuple[Any, str, Any]] = []
+
+    @staticmethod
+    def _note(what: str) -> None:
+        run, rec = primitives._current()
+        if run is not None and rec is not None:
+            note = UNSEEDED_NOTE.format(what=what)
+            if note not in run.notes:
+                run.notes.append(note)
+
+    def install(self) -> None:
+        real_urandom = os.urandom
+        real_seed = random.seed
+
+        def urandom(size: int) -> bytes:
+            _EntropyWatch._note("os.urandom, uuid.uuid4, secrets or random.SystemRandom")
+            return real_urandom(size)
+
+        def seed(a: Any = None, version: int = 2) -> None:
+            if a is None:
+                _EntropyWatch._note("random.seed() without a seed")
+            real_seed(a, version)
+
+        for owner, name, value in ((os, "urandom", urandom), (random, "_urandom", urandom), (random, "seed", seed)):
+            if hasattr(owner, name):
+                self._saved.append((owner, name, getattr(owner, name)))
+                setattr(owner, name, value)
+
+    def uninstall(self) -> None:
+        while self._saved:
+            owner, name, value = self._saved.pop()
+            setattr(owner, name, value)
+
+
 @dataclass
 class RunResult:
     seed: int
@@ -76,6 +124,7 @@ class RunResult:
     names: list[str]
     elapsed: float
     leaked: list[str] = field(default_factory=list)
+    spins: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _stop_again(run: Run) -> None:
@@ -128,6 +177,8 @@ class Engine:
         self.hang_timeout = hang_timeout
         self.base_time = self.base_monotonic = self.base_perf = 0.0
         self.cpus = _scenario_cpus()
+        self.entropy = _EntropyWatch()
+        mark_writes(self.scope)
 
     @contextmanager
     def installed(self) -> Iterator[Engine]:
@@ -143,10 +194,12 @@ class Engine:
             self.backend.start()
             try:
                 self.patcher.install()
+                self.entropy.install()
                 primitives.ENGINE = self
                 yield self
             finally:
                 primitives.ENGINE = None
+                self.entropy.uninstall()
                 self.patcher.uninstall()
                 self.backend.stop()
         finally:
@@ -163,6 +216,8 @@ class Engine:
         started = _orig_perf_counter()
         self.run = run
         leaked: list[str] = []
+        random_state = random.getstate()
+        random.seed(strategy.seed)  # the global generator replays with the schedule
         try:
             main = run.spawn(main_thread, main_thread.run, "main", False, None)
             main_thread._ag_record = main  # type: ignore[attr-defined]
@@ -172,6 +227,7 @@ class Engine:
         finally:
             leaked = self._reap(run)
             self.run = None
+            random.setstate(random_state)
             if gc_was_enabled:
                 gc.enable()
         notes = list(run.notes)
@@ -183,7 +239,7 @@ class Engine:
             seed=strategy.seed, strategy=strategy.description, failure=run.failure, steps=run.steps,
             decisions=run.decisions, preemptions=run.preemptions, uncontrolled=run.uncontrolled,
             notes=notes, log=run.log, names=[r.name for r in run.records],
-            elapsed=_orig_perf_counter() - started, leaked=leaked,
+            elapsed=_orig_perf_counter() - started, leaked=leaked, spins=run.watch.spins(),
         )
 
     def _supervise(self, run: Run) -> None:
@@ -253,7 +309,8 @@ def _outcome(fn: Any, res: RunResult, *, runs: int, elapsed: float, hint: str | 
         steps=res.steps, replay_line=_replay_line(fn, res.seed, hint), notes=res.notes,
     )
     return Outcome(
-        ok=failure is None, kind=failure.kind if failure else "passed", seed=res.seed, runs=runs,
+        ok=failure is None or failure.kind == "inconclusive", kind=failure.kind if failure else "passed",
+        seed=res.seed, runs=runs,
         report=report, message=failure.message if failure else "passed",
         strategy=res.strategy, preemptions=res.preemptions, steps=res.steps,
         controlled=not res.uncontrolled and not res.leaked,
@@ -261,136 +318,87 @@ def _outcome(fn: Any, res: RunResult, *, runs: int, elapsed: float, hint: str | 
         threads=failure.threads if failure else [], exception_type=failure.exc_type if failure else None,
         where=list(failure.where) if failure else [],
         elapsed=elapsed, time_to_failure=time_to_failure, first_failing_seed=first_failing_seed,
+        spins=res.spins,
+    )
+
+
+def schedule_rng(base: int, index: int) -> int:
+    """The random stream of schedule ``index`` of ``explore(seed=base)``: SHA-256 over both numbers.
+
+    Every (base seed, schedule index) pair gets its own stream, so two base seeds share no
+    schedules (up to 32-bit collisions) and schedule ``i`` of one base is unrelated to any
+    schedule of another.
+    """
+    digest = hashlib.sha256(f"threadgrader schedule {base} {index}".encode()).digest()
+    return int.from_bytes(digest[:8], "little") & RNG_MASK
+
+
+def _merge_spins(into: list[dict[str, Any]], spins: list[dict[str, Any]]) -> None:
+    """Keep the longest spin seen for each (thread, file, line)."""
+    for spin in spins:
+        for known in into:
+            if (known["thread"], known["file"], known["line"]) == (spin["thread"], spin["file"], spin["line"]):
+                known["steps"] = max(known["steps"], spin["steps"])
+                break
+        else:
+            into.append(dict(spin))
+
+
+def _inconclusive(fn: Any, res: RunResult, *, ran: int, runs: int, notes: list[str], spins: list[dict[str, Any]],
+                  strategy: str, max_steps: int, uncontrolled: bool, hint: str | None, elapsed: float) -> Outcome:
+    """A schedule used up its step budget and nobody busy-waited: no verdict, and no failure."""
+    assert res.failure is not None
+    completed = ran - 1
+    note = (
+        f"the exploration was cut short: schedule {ran} used up its budget of {max_steps:,} steps "
+        f"before the test ended ({completed} of {runs} schedule{'s' * (runs != 1)} completed without a failure); "
+        "no thread was busy-waiting, so this is not a failure, but the code was not fully explored. "
+        "A larger max_steps lets the test finish"
+    )
+    notes = [*notes, note]
+    text = [f"Inconclusive: {res.failure.message}."]
+    text.extend(f"Note: {n}" for n in notes)
+    text.append("")
+    text.append(_replay_line(fn, res.seed, hint))
+    return Outcome(
+        ok=True, kind="inconclusive", seed=res.seed, runs=ran, report="\n".join(text),
+        message=res.failure.message, strategy=res.strategy, preemptions=res.preemptions, steps=res.steps,
+        controlled=not uncontrolled, notes=notes, elapsed=elapsed, spins=spins,
     )
 
 
 def _schedule_seed(strategy: str, base: int, i: int, steps_seen: int, depth: int) -> int:
-    rng = (base + i) & RNG_MASK
+    rng = schedule_rng(base, i)
     if strategy == "random":
         return rng
     return encode_pct(depth, max(steps_seen, 16), rng)
 
 
-def _better(res: RunResult, than: RunResult, kind: str) -> bool:
-    if res.failure is None or res.failure.kind != kind:
-        return False
-    return (res.preemptions, res.decisions) < (than.preemptions, than.decisions)
-
-
-def _same(res: RunResult, kind: str) -> bool:
-    return res.failure is not None and res.failure.kind == kind
-
-
 def _shrink(engine: Engine, fn: Callable[[], Any], found: RunResult, base: int, max_steps: int) -> RunResult:
-    """Among failing schedules, find one with as few preemptions as possible.
+    """The failing schedule with the fewest preemptions that still fails the same way as ``found``.
 
-    1. Iterative context bounding (CHESS): the run-to-block schedule with no preemption at all,
-       then random schedules with exactly one, then two forced switches, drawn from the decision
-       points of that schedule.
-    2. PCT at low depths, which finds deeper orderings with few priority changes.
-    3. Hypothesis-style shrinking of the best schedule so far, as an explicit list of forced
-       switches: delete chunks of the list (ddmin) and retarget single switches while the test
-       still fails the same way.
-    Every budget counts schedules, not seconds, so shrinking is deterministic.
+    The passes live in :mod:`.shrink`; this supplies them with runs of ``fn`` and the predicate
+    "fails the same way" (the same :func:`~.shrink.signature`). When nothing smaller keeps the
+    failure, ``found`` itself is returned.
     """
     assert found.failure is not None
-    kind = found.failure.kind
-    best = found
-    if best.preemptions == 0:
-        return best
-    rng = random.Random(base)
-    baseline = Recording(ExplicitStrategy([]))
-    res = engine.run_once(fn, baseline, max_steps, record=False)
-    if _same(res, kind):
-        return res
-    decisions = dict(baseline._count)  # decisions each thread took in the run-to-block schedule
-    threads = list(range(len(res.names)))
-    choices = [(t, n) for t, count in sorted(decisions.items()) for n in range(1, count + 1)]
-    for k, tries in BOUNDED_TRIES.items():
-        if best.preemptions <= k or not choices or len(threads) < 2:
-            break
-        for _ in range(tries):
-            switches = []
-            for thread, n in rng.sample(choices, min(k, len(choices))):
-                target = rng.choice([t for t in threads if t != thread] or threads)
-                switches.append((thread, n, target))
-            res = engine.run_once(fn, ExplicitStrategy(switches), max_steps, record=False)
-            if _better(res, best, kind):
-                best = res
-                break
-    if best.preemptions > 2:
-        steps = max(found.decisions, 1)
-        tried = 0
-        for depth in range(2, MAX_PCT_DEPTH + 1):
-            if best.preemptions <= depth - 1 or tried >= PCT_SHRINK_BUDGET:
-                break
-            for j in range(SHRINK_TRIES_PER_DEPTH):
-                if tried >= PCT_SHRINK_BUDGET:
-                    break
-                rng_seed = (base * 0x9E3779B1 + depth * 7919 + j) & RNG_MASK
-                res = engine.run_once(fn, encode_pct(depth, steps, rng_seed), max_steps, record=False)
-                tried += 1
-                if _better(res, best, kind):
-                    best = res
-                    break
-    return _minimize(engine, fn, best, kind, max_steps, threads)
+    wanted = signature(found.failure)
 
+    def run(candidate: Candidate) -> Attempt:
+        inner = from_seed(candidate) if isinstance(candidate, int) else ExplicitStrategy(candidate)
+        recording = Recording(inner)
+        res = engine.run_once(fn, recording, max_steps, record=False)
+        same = res.failure is not None and signature(res.failure) == wanted
+        return Attempt(same, res.preemptions, res.decisions, list(recording.switches),
+                       dict(recording._count), res)
 
-def _minimize(engine: Engine, fn: Callable[[], Any], best: RunResult, kind: str, max_steps: int,
-              threads: list[int]) -> RunResult:
-    """Delete and retarget forced switches of ``best`` while the failure stays the same kind."""
-    if best.preemptions <= 1:
-        return best
-    recording = Recording(from_seed(best.seed))
-    if not _same(engine.run_once(fn, recording, max_steps, record=False), kind):
-        return best  # the test does not fail the same way twice: leave it as found
-    switches = recording.switches
-    current = engine.run_once(fn, ExplicitStrategy(switches), max_steps, record=False)
-    if not _same(current, kind):
-        return best
-    budget = DDMIN_BUDGET
-
-    def attempt(candidate: list[tuple[int, int, int]]) -> bool:
-        nonlocal budget, switches, current
-        budget -= 1
-        recorder = Recording(ExplicitStrategy(candidate))
-        res = engine.run_once(fn, recorder, max_steps, record=False)
-        if not _same(res, kind) or (res.preemptions, len(recorder.switches)) >= (
-                current.preemptions, len(switches)):
-            return False
-        switches = recorder.switches
-        current = res
-        return True
-
-    progress = True
-    while progress and switches and budget > 0:
-        progress = False
-        chunk = max(1, len(switches) // 2)
-        while chunk >= 1 and budget > 0:  # deletion (ddmin)
-            i = 0
-            while i < len(switches) and budget > 0:
-                if attempt(switches[:i] + switches[i + chunk:]):
-                    progress = True
-                else:
-                    i += chunk
-            chunk //= 2
-        for i in range(len(switches)):  # delete one switch and retarget another
-            for j in range(len(switches)):
-                if i == j or i >= len(switches) or j >= len(switches) or budget <= 0:
-                    continue
-                thread, n, target = switches[j]
-                for other in threads:
-                    if other in (thread, target) or budget <= 0:
-                        continue
-                    rest = [s for k, s in enumerate(switches) if k not in (i, j)]
-                    if attempt(rest + [(thread, n, other)]):
-                        progress = True
-                        break
-    # the explicit schedule is the one reported: prefer it whenever it is at least as good
-    recorded = engine.run_once(fn, ExplicitStrategy(switches), max_steps, record=False)
-    if _same(recorded, kind) and (recorded.preemptions, recorded.decisions) <= (best.preemptions, best.decisions):
-        return recorded
-    return best
+    if found.preemptions == 0:
+        return found
+    again = run(found.seed)
+    if not again.interesting:
+        return found  # the test does not fail the same way twice: leave it as found
+    best = Shrinker(run, again, threads=range(len(found.names)), seed=base).shrink()
+    return best.payload if best.payload is not None else found
 
 
 def explore(
@@ -412,11 +420,19 @@ def explore(
 
     ``fn`` is an ordinary test body: it creates objects, starts threads, joins them and asserts.
     Schedules are derived from ``seed`` (random if None), so the same seed explores the same
-    schedules in the same order. A failure is shrunk to fewer preemptions where possible, replayed
-    once more to record its interleaving, and returned as a failing :class:`Outcome` whose ``seed``
+    schedules in the same order: schedule ``i`` draws its choices from the 32-bit stream
+    :func:`schedule_rng` ``(seed, i)`` (SHA-256 of ``"threadgrader schedule {seed} {i}"``), which is
+    the reported schedule seed for ``strategy="random"``; for ``"pct"`` the schedule seed packs PCT's
+    depth and step count above that stream. Different base seeds share no schedules. The global
+    ``random`` generator is seeded from each schedule seed (and restored after the run).
+
+    A failure is shrunk to fewer preemptions while it fails the same way (see :mod:`.shrink`),
+    replayed once more to record its interleaving, and returned as a failing :class:`Outcome` whose ``seed``
     replays it exactly with :func:`replay`.
 
-    ``time_budget`` (seconds) stops exploring early, with a passing outcome that says how many
+    A schedule that uses up ``max_steps`` ends the exploration: as ``busy-wait`` (a failure) when a
+    thread was spinning, otherwise as ``inconclusive`` (``ok``, with a note that says how many
+    schedules completed). ``time_budget`` (seconds) stops exploring early, with a passing outcome that says how many
     schedules ran. ``scope`` overrides which files are interleaved (a predicate on the filename, or
     a list of files and folders). ``replay_hint`` is a format string (``{seed}``, ``{fn}``) for the
     report's last line.
@@ -432,12 +448,13 @@ def explore(
         raise ValueError(f"pct_depth must be between 1 and {MAX_PCT_DEPTH}, not {pct_depth!r}")
     if time_budget is not None and time_budget <= 0:
         raise ValueError(f"time_budget must be a positive number of seconds, not {time_budget!r}")
-    base = (seed if seed is not None else int.from_bytes(os.urandom(4), "little")) & RNG_MASK
+    base = seed if seed is not None else int.from_bytes(os.urandom(4), "little")
     engine = Engine(make_scope(scope), stall_timeout=stall_timeout, hang_timeout=hang_timeout)
     started = _orig_perf_counter()
     notes: list[str] = []
     steps_seen = 0
     ran = 0
+    spins: list[dict[str, Any]] = []
     uncontrolled = False
     with engine.installed():
         for i in range(runs):
@@ -451,17 +468,23 @@ def explore(
             for note in res.notes:
                 if note not in notes:
                     notes.append(note)
+            _merge_spins(spins, res.spins)
             if res.failure is None:
                 continue
+            if res.failure.kind == "inconclusive":
+                return _inconclusive(fn, res, ran=ran, runs=runs, notes=notes, spins=spins, strategy=strategy,
+                                     max_steps=max_steps, uncontrolled=uncontrolled, hint=replay_hint,
+                                     elapsed=_orig_perf_counter() - started)
             time_to_failure = _orig_perf_counter() - started
             # a runaway run has nothing to shrink: the schedule is not what makes it fail
-            best = _shrink(engine, fn, res, base, max_steps) if shrink and res.failure.kind != "step-limit" else res
+            best = _shrink(engine, fn, res, base, max_steps) if shrink and res.failure.kind != "busy-wait" else res
+            wanted = signature(res.failure)
             recorded = engine.run_once(fn, best.seed, max_steps, record=True)
-            if recorded.failure is None or recorded.failure.kind != best.failure.kind:  # type: ignore[union-attr]
+            if recorded.failure is None or signature(recorded.failure) != wanted:
                 if best is not res:
-                    best = res
+                    best = res  # report the schedule as found rather than a different failure
                     recorded = engine.run_once(fn, best.seed, max_steps, record=True)
-                if recorded.failure is None:
+                if recorded.failure is None or signature(recorded.failure) != wanted:
                     recorded.failure = best.failure
                     recorded.notes.append(
                         "this failure did not happen again when its schedule was replayed: the test "
@@ -475,7 +498,7 @@ def explore(
     return Outcome(
         ok=True, kind="passed", seed=first, runs=ran, report="\n".join(text), message="passed",
         strategy=strategy, controlled=not uncontrolled, notes=notes,
-        elapsed=_orig_perf_counter() - started,
+        elapsed=_orig_perf_counter() - started, spins=spins,
     )
 
 

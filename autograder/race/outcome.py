@@ -7,7 +7,8 @@ from typing import Any
 
 from .report import TraceRow
 
-KINDS = ("passed", "assertion", "exception", "deadlock", "step-limit")
+# passed and inconclusive are ok (inconclusive: a schedule used up its step budget without a verdict)
+KINDS = ("passed", "assertion", "exception", "deadlock", "busy-wait", "inconclusive")
 
 
 class RaceFailure(AssertionError):
@@ -24,6 +25,9 @@ class Outcome:
 
     ``seed`` re-derives the reported schedule exactly: ``replay(fn, outcome.seed)`` shows the same
     failure and the same report text. For a passing outcome it is the first schedule seed tried.
+    ``kind`` is one of :data:`KINDS`; ``ok`` is true for ``passed`` and ``inconclusive`` (a schedule
+    used up its step budget and nobody busy-waited: the exploration was cut short, see ``notes``).
+    ``spins`` measures busy-waiting even in runs that finished, so a suite can fail on it.
     """
 
     ok: bool
@@ -45,6 +49,9 @@ class Outcome:
     elapsed: float = 0.0
     time_to_failure: float | None = None
     first_failing_seed: int | None = None
+    # the longest spin of each thread that busy-waited in the reported run (or, when every schedule
+    # passed, the longest one seen in any schedule): {"thread", "file", "line", "steps"}
+    spins: list[dict[str, Any]] = field(default_factory=list)
 
     def raise_if_failed(self) -> None:
         """Raise AssertionError (a :class:`RaceFailure`) carrying the report if the outcome failed."""

@@ -16,24 +16,25 @@ import sys
 import traceback
 from dataclasses import asdict, dataclass
 from types import CodeType, FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .runtime import (
-    ANNOT,
-    BLOCK,
+from .events import (
     BLOCKED,
-    FINISH,
     FINISHED,
-    NOTE,
-    SPAWN,
-    STEP,
-    SWITCH,
-    WAKE,
+    Annotation,
+    Block,
+    Event,
     Failure,
-    Run,
-    ThreadRecord,
-    _user_site,
+    Finish,
+    Note,
+    Spawn,
+    Step,
+    Switch,
+    Wake,
 )
+
+if TYPE_CHECKING:  # the runtime imports this module; this one needs it only for type hints
+    from .runtime import Run, ThreadRecord
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _display_cache: dict[str, str] = {}
@@ -86,10 +87,14 @@ def describe_exception(run: Run, rec: ThreadRecord, error: BaseException) -> Fai
 
 
 def _frame_site(run: Run, frame: FrameType | None) -> tuple[str, int, str] | None:
-    site = _user_site(run, frame)
-    if site is None:
-        return None
-    return (site[0], site[1], source_line(*site))
+    """The innermost in-scope (file, line, source) on a stack."""
+    scope = run.scope
+    while frame is not None:
+        if scope(frame.f_code):
+            file, line = frame.f_code.co_filename, frame.f_lineno
+            return (file, line, source_line(file, line))
+        frame = frame.f_back
+    return None
 
 
 def thread_states(run: Run, skip_finished: bool = False) -> list[dict[str, Any]]:
@@ -252,14 +257,14 @@ def _line_of(code: CodeType, offset: int) -> int:
     return table.get(offset, code.co_firstlineno)
 
 
-def build_rows(log: list[tuple], names: list[str]) -> list[TraceRow]:
+def build_rows(log: list[Event], names: list[str]) -> list[TraceRow]:
     rows: list[TraceRow] = []
     last_step: dict[int, TraceRow] = {}
     for entry in log:
-        kind = entry[0]
-        if kind == STEP:
-            _, tid, code, offset = entry
-            line = _line_of(code, offset)
+        kind = type(entry)
+        if kind is Step:
+            tid, code = entry.thread, entry.code
+            line = _line_of(code, entry.offset)
             prev = rows[-1] if rows else None
             if (prev is not None and prev.kind == "step" and prev.thread == names[tid]
                     and prev.file == code.co_filename and prev.line == line):
@@ -269,13 +274,12 @@ def build_rows(log: list[tuple], names: list[str]) -> list[TraceRow]:
             row = TraceRow("step", names[tid], code.co_filename, line, source_line(code.co_filename, line))
             rows.append(row)
             last_step[tid] = row
-        elif kind == ANNOT:
-            _, tid, text = entry
-            row = last_step.get(tid)
+        elif kind is Annotation:
+            row = last_step.get(entry.thread)
             if row is not None:
-                row.note = f"{row.note}; {text}" if row.note else text
-        elif kind == SWITCH:
-            _, src, dst, why = entry
+                row.note = f"{row.note}; {entry.text}" if row.note else entry.text
+        elif kind is Switch:
+            src, dst, why = entry.src, entry.dst, entry.why
             prev = rows[-1] if rows else None
             if why in ("block", "finish") and prev is not None and prev.kind in ("block", "finish"):
                 prev.note = f"{prev.note}; {names[dst]} runs"
@@ -287,37 +291,35 @@ def build_rows(log: list[tuple], names: list[str]) -> list[TraceRow]:
                 "stall": f"{names[src]} is stuck outside the engine; {names[dst]} runs",
             }[why]
             rows.append(TraceRow("switch", names[dst], note=text))
-        elif kind == BLOCK:
-            _, tid, waiting, site = entry
+        elif kind is Block:
+            tid, waiting = entry.thread, entry.waiting
             what = waiting.describe() if hasattr(waiting, "describe") else str(waiting)
-            file, line = site if site else ("", 0)
+            file, line = entry.site if entry.site else ("", 0)
             prev = rows[-1] if rows else None
             if prev is not None and prev.kind == "step" and prev.thread == names[tid] and (
                     prev.file, prev.line) == (file, line):
                 rows.pop()  # the step that blocked is shown as the block itself
             rows.append(TraceRow("block", names[tid], file, line, source_line(file, line) if file else "",
                                  note=f"waits for {what}"))
-        elif kind == WAKE:
-            _, tid, timed_out = entry
-            if timed_out:
-                rows.append(TraceRow("wake", names[tid], note=f"{names[tid]}'s timeout expires"))
-        elif kind == SPAWN:
-            _, parent, child = entry
-            rows.append(TraceRow("spawn", names[parent], note=f"starts {names[child]}"))
-        elif kind == FINISH:
-            _, tid, error = entry
+        elif kind is Wake:
+            if entry.timed_out:
+                name = names[entry.thread]
+                rows.append(TraceRow("wake", name, note=f"{name}'s timeout expires"))
+        elif kind is Spawn:
+            rows.append(TraceRow("spawn", names[entry.parent], note=f"starts {names[entry.child]}"))
+        elif kind is Finish:
+            error = entry.error
             if not error:
                 note = "finishes"
             elif error in ("AssertionError", "Mistake", "RaceFailure"):
                 note = "fails its check"
             else:
                 note = f"stops with {error}"
-            rows.append(TraceRow("finish", names[tid], note=note))
-        elif kind == NOTE:
-            _, tid, label, site = entry
-            file, line = site if site else ("", 0)
-            rows.append(TraceRow("note", names[tid], file, line, source_line(file, line) if file else "",
-                                 note=label))
+            rows.append(TraceRow("finish", names[entry.thread], note=note))
+        elif kind is Note:
+            file, line = entry.site if entry.site else ("", 0)
+            rows.append(TraceRow("note", names[entry.thread], file, line, source_line(file, line) if file else "",
+                                 note=entry.label))
     return rows
 
 
@@ -389,14 +391,14 @@ def render_rows(rows: list[TraceRow]) -> list[str]:
 
 
 def describe_thread(state: dict[str, Any], kind: str) -> str:
-    """One thread of a deadlock or step-limit report: what it holds and waits for."""
+    """One thread of a deadlock or busy-wait report: what it holds and waits for."""
     parts = []
     if state["holds"]:
         parts.append(f"holds {', '.join(state['holds'])}")
     if state["state"] == BLOCKED and state["waits_for"]:
         parts.append(f"waits for {state['waits_for']}" + (" (with a timeout)" if state["timeout"] else ""))
     elif state["state"] != BLOCKED:
-        parts.append("is running" if kind == "step-limit" else "could run")
+        parts.append("is running" if kind in ("busy-wait", "inconclusive") else "could run")
     return f"{state['name']} {' and '.join(parts)}" if parts else state["name"]
 
 

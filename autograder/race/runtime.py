@@ -19,39 +19,37 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from types import CodeType, FrameType
 from typing import Any
 
+from .events import (
+    BLOCKED,
+    FINISHED,
+    RUNNABLE,
+    Annotation,
+    Block,
+    Event,
+    Failure,
+    Finish,
+    Note,
+    Spawn,
+    Step,
+    Switch,
+    Wake,
+)
 from .scope import Scope
+from .spin import SpinWatch
 
 _allocate_lock = _thread.allocate_lock
 _start_new_thread = _thread.start_new_thread
 _get_ident = _thread.get_ident
 _get_native_id = getattr(_thread, "get_native_id", None)
 
-RUNNABLE, BLOCKED, FINISHED = "runnable", "blocked", "finished"
-
-# kinds of log records kept while recording a run for its report
-STEP, SWITCH, SPAWN, BLOCK, WAKE, FINISH, NOTE, ANNOT = range(8)
-
 MAX_THREADS = 256
 
 
 class RunAborted(BaseException):
     """Unwinds a scenario thread when its run has ended early (failure, deadlock, step limit)."""
-
-
-@dataclass
-class Failure:
-    kind: str  # assertion, exception, deadlock, step-limit
-    message: str  # one line, for people
-    thread: str | None = None
-    exc_type: str | None = None
-    exc_text: str | None = None
-    where: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, source) innermost last
-    threads: list[dict[str, Any]] = field(default_factory=list)  # per-thread state (deadlock, step limit)
-    tampered: bool = False
 
 
 class ThreadRecord:
@@ -117,12 +115,13 @@ class Run:
         self.over = False
         self.uncontrolled = False
         self.notes: list[str] = []
-        self.log: list[tuple] | None = [] if record else None
+        self.log: list[Event] | None = [] if record else None
         self.ended = _allocate_lock()
         self.ended.acquire()
         self.lock_sites: dict[tuple[str, int], int] = {}
         self.hashes = 0  # creation numbers of threads and futures (see primitives._run_hash)
         self.stubborn_steps = 0  # steps run by threads that swallowed RunAborted
+        self.watch = SpinWatch(self)  # busy-waiting, and the verdict when the step budget runs out
 
     # ------------------------------------------------------------------ threads
 
@@ -141,7 +140,7 @@ class Run:
             self.strategy.on_spawn(rec)
             self.progress += 1
             if self.log is not None and parent is not None:
-                self.log.append((SPAWN, parent.index, rec.index))
+                self.log.append(Spawn(parent.index, rec.index))
         finally:
             self.mu.release()
         try:
@@ -310,13 +309,18 @@ class Run:
                 # what the previous instruction read or wrote, taken before any other thread runs
                 note = self.engine.annotate(rec, code, offset, frame)
                 if note:
-                    log.append((ANNOT, rec.index, note))
+                    log.append(Annotation(rec.index, note))
+            if visible or self.steps > self.max_steps:
+                verdict = self.watch.observe(rec, code, offset, visible)
+                if verdict is not None:
+                    self.fail(rec, verdict)
+                    raise RunAborted()
             if visible:
                 self._decide(rec)
             elif self.steps > self.max_steps:
                 self._step_limit(rec)
             if log is not None:
-                log.append((STEP, rec.index, code, offset))  # the instruction runs now
+                log.append(Step(rec.index, code, offset))  # the instruction runs now
         finally:
             mu.release()
 
@@ -330,7 +334,7 @@ class Run:
             if nxt is not rec:
                 self.preemptions += 1
                 if self.log is not None:
-                    self.log.append((SWITCH, rec.index, nxt.index, "preempt"))
+                    self.log.append(Switch(rec.index, nxt.index, "preempt"))
                 self._handoff(rec, nxt)
 
     def checkpoint(self, rec: ThreadRecord, label: str) -> None:
@@ -342,7 +346,7 @@ class Run:
             self.steps += 1
             self.progress += 1
             if self.log is not None:
-                self.log.append((NOTE, rec.index, label, _user_site(self, sys._getframe(1))))
+                self.log.append(Note(rec.index, label, _user_site(self, sys._getframe(1))))
             self._decide(rec)
         finally:
             self.leave()
@@ -363,16 +367,17 @@ class Run:
         rec.waiting = waiting
         rec.deadline = deadline
         rec.timed_out = False
+        self.watch.blocked(rec)
         self.runnable.remove(rec)
         self.progress += 1
         if self.log is not None:
-            self.log.append((BLOCK, rec.index, waiting, _user_site(self, sys._getframe(1))))
+            self.log.append(Block(rec.index, waiting, _user_site(self, sys._getframe(1))))
         nxt = self._next(rec)
         if nxt is None:
             self._deadlock(rec)  # raises
         if nxt is not rec:
             if self.log is not None:
-                self.log.append((SWITCH, rec.index, nxt.index, "block"))
+                self.log.append(Switch(rec.index, nxt.index, "block"))
             self._handoff(rec, nxt)
         return rec.timed_out
 
@@ -386,7 +391,7 @@ class Run:
         rec.timed_out = False
         self._insert_runnable(rec)
         if self.log is not None:
-            self.log.append((WAKE, rec.index, False))
+            self.log.append(Wake(rec.index, False))
 
     def _insert_runnable(self, rec: ThreadRecord) -> None:
         runnable = self.runnable
@@ -410,7 +415,7 @@ class Run:
                     r.timed_out = True
                     self._insert_runnable(r)
                     if self.log is not None:
-                        self.log.append((WAKE, r.index, True))
+                        self.log.append(Wake(r.index, True))
         return self.strategy.pick(self.runnable, previous)
 
     def sleep(self, rec: ThreadRecord, seconds: float) -> None:
@@ -440,7 +445,7 @@ class Run:
             rec.waiting = None
             self.progress += 1
             if self.log is not None and not self.aborting:
-                self.log.append((FINISH, rec.index, failure.exc_type if failure is not None else None))
+                self.log.append(Finish(rec.index, failure.exc_type if failure is not None else None))
             for joiner in rec.joiners:
                 self.wake(joiner)
             rec.joiners.clear()
@@ -462,7 +467,7 @@ class Run:
                 self._deadlock(None, raise_=False)
                 return
             if self.log is not None:
-                self.log.append((SWITCH, rec.index, nxt.index, "finish"))
+                self.log.append(Switch(rec.index, nxt.index, "finish"))
             self.current = nxt
             if nxt.detached:
                 nxt.detached = False
@@ -519,15 +524,11 @@ class Run:
             raise RunAborted()
 
     def _step_limit(self, rec: ThreadRecord) -> None:
-        from .report import thread_states
-
-        states = thread_states(self, skip_finished=True)
-        message = (
-            f"step limit: the threads ran {self.max_steps:,} steps without finishing "
-            "(an endless loop, or threads that keep waking each other without progress)"
-        )
-        self.fail(rec, Failure("step-limit", message, thread=rec.name, threads=states))
-        raise RunAborted()
+        """The step budget ran out: busy-wait or inconclusive, after a short diagnosis window."""
+        verdict = self.watch.over_budget(rec)
+        if verdict is not None:
+            self.fail(rec, verdict)
+            raise RunAborted()
 
     def tampered(self, rec: ThreadRecord, what: str) -> None:
         """Student code tried to switch the engine off: the run fails, control is not lost."""
@@ -583,7 +584,7 @@ class Run:
             holder.detached = True
             nxt = self.strategy.pick(others, None)
             if self.log is not None:
-                self.log.append((SWITCH, holder.index, nxt.index, "stall"))
+                self.log.append(Switch(holder.index, nxt.index, "stall"))
             self.current = nxt
             self.progress += 1
             nxt.baton.release()
@@ -591,7 +592,7 @@ class Run:
             self.mu.release()
 
     def hang(self, seconds: float) -> None:
-        """The run made no progress at all for ``seconds``: give it up as a step-limit failure."""
+        """The run made no progress at all for ``seconds``: give it up as a deadlock."""
         from .report import thread_states
 
         self.mu.acquire()
@@ -600,7 +601,7 @@ class Run:
                 return
             states = thread_states(self, skip_finished=True)
             self.fail(None, Failure(
-                "step-limit",
+                "deadlock",
                 f"no progress for {seconds:.0f} seconds: a thread is stuck in code the engine "
                 "cannot control (real I/O, a C call, or a lock from outside the test)",
                 threads=states,

@@ -182,9 +182,8 @@ def _plain_message(outcome: race.Outcome) -> str:
             where = f" (at {site[0].rsplit('/', 1)[-1]}:{site[1]}: {site[2]})" if site else ""
             lines.append(f"- {state['name']} waited for {waits}{holds}{where}")
         return "\n".join(lines)
-    if outcome.kind == "step-limit":
-        return ("Your threads never finished: they ran for a very long time without making progress "
-                "(an endless loop, or threads waiting for each other in a busy loop).")
+    if outcome.kind == "busy-wait":
+        return "Your threads never finished: " + outcome.message.removeprefix("busy-wait: ") + "."
     if outcome.tampered:
         return "Your code tried to switch off the grader's thread control (sys.settrace or sys.monitoring)."
     return message

@@ -97,9 +97,9 @@ def test_nothing_is_left_after_replay():
     assert_clean()
 
 
-def test_step_limit_unwinds_an_endless_thread():
+def test_an_endless_thread_is_a_busy_wait_and_is_unwound():
     outcome = race.explore(endless_body, seed=1, runs=5, max_steps=2_000)
-    assert outcome.kind == "step-limit"
+    assert outcome.kind == "busy-wait"
     assert "spin" in outcome.report or "while True" in outcome.report
     assert_clean()
 
