@@ -66,13 +66,15 @@ def _current() -> tuple[Run | None, ThreadRecord | None]:
     return run, run.by_ident.get(_get_ident())
 
 
-def _check_lock_args(blocking: bool, timeout: float) -> None:
-    if not blocking and timeout != -1:
-        raise ValueError("can't specify a timeout for a non-blocking call")
-    if timeout < 0 and timeout != -1:
-        if sys.version_info >= (3, 13):
-            raise ValueError("timeout value must be a non-negative number")
-        raise ValueError("timeout value must be positive")
+def _check_lock_args(blocking: Any, timeout: Any) -> float:
+    """Reject what CPython's lock rejects, with its exception and message; the timeout as a float."""
+    if (timeout.__class__ is int or timeout.__class__ is float) and timeout == -1:
+        return -1.0
+    # the C lock's own argument parsing, on a fresh lock that is free: valid arguments never wait
+    probe = _orig_allocate_lock()
+    if probe.acquire(blocking, timeout):
+        probe.release()
+    return float(timeout)
 
 
 def _creation_label(run: Run, kind: str) -> str:
@@ -118,13 +120,13 @@ class ModelLock:
         run, rec = _current()
         if rec is None:
             return self._real().acquire(blocking, timeout)
-        _check_lock_args(blocking, timeout)
+        timeout = _check_lock_args(blocking, timeout)
         run.enter(rec)  # type: ignore[union-attr]
         try:
             if self._locked:
                 if not blocking or timeout == 0:
                     return False
-                deadline = None if timeout < 0 else run.clock + timeout  # type: ignore[union-attr]
+                deadline = None if timeout < 0 else run.now() + timeout  # type: ignore[union-attr]
                 while self._locked:
                     self._waiters.append(rec)
                     timed_out = run.block(rec, self, deadline)  # type: ignore[union-attr]
@@ -215,7 +217,7 @@ class ModelRLock:
         run, rec = _current()
         if rec is None:
             return self._real().acquire(blocking, timeout)
-        _check_lock_args(blocking, timeout)
+        timeout = _check_lock_args(blocking, timeout)
         run.enter(rec)  # type: ignore[union-attr]
         try:
             if self._owner is rec:
@@ -224,7 +226,7 @@ class ModelRLock:
             if self._busy():
                 if not blocking or timeout == 0:
                     return False
-                deadline = None if timeout < 0 else run.clock + timeout  # type: ignore[union-attr]
+                deadline = None if timeout < 0 else run.now() + timeout  # type: ignore[union-attr]
                 while self._busy():
                     self._waiters.append(rec)
                     timed_out = run.block(rec, self, deadline)  # type: ignore[union-attr]
@@ -367,7 +369,7 @@ def _cond_wait(self: Any, timeout: float | None = None) -> bool:
         if timeout is None or timeout > 0:
             run.enter(rec)  # type: ignore[union-attr]
             try:
-                deadline = None if timeout is None else run.clock + timeout  # type: ignore[union-attr]
+                deadline = None if timeout is None else run.now() + timeout  # type: ignore[union-attr]
                 while not token.notified:
                     if run.block(rec, token, deadline):  # type: ignore[union-attr]
                         break
@@ -462,7 +464,7 @@ def _thread_join(self: threading.Thread, timeout: float | None = None) -> None:
     try:
         if timeout is not None and timeout <= 0:
             return None
-        deadline = None if timeout is None else run.clock + timeout  # type: ignore[union-attr]
+        deadline = None if timeout is None else run.now() + timeout  # type: ignore[union-attr]
         while target.state != FINISHED:
             target.joiners.append(rec)
             timed_out = run.block(rec, JoinWait(target), deadline)  # type: ignore[union-attr]
@@ -559,7 +561,7 @@ def _virtual(real: Callable[[], float], base_name: str) -> Callable[[], float]:
         run, rec = _current()
         if rec is None:
             return real()
-        return getattr(ENGINE, base_name) + run.clock  # type: ignore[union-attr]
+        return getattr(ENGINE, base_name) + run.now()  # type: ignore[union-attr]
 
     now.__name__ = real.__name__
     now.__doc__ = real.__doc__
@@ -571,7 +573,7 @@ def _virtual_ns(real: Callable[[], int], base_name: str) -> Callable[[], int]:
         run, rec = _current()
         if rec is None:
             return real()
-        return int(round((getattr(ENGINE, base_name) + run.clock) * 1e9))  # type: ignore[union-attr]
+        return int(round((getattr(ENGINE, base_name) + run.now()) * 1e9))  # type: ignore[union-attr]
 
     now_ns.__name__ = real.__name__
     return now_ns
