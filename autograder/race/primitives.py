@@ -8,6 +8,19 @@ Only Lock, RLock and the waiting side of Condition need models. CPython's Semaph
 BoundedSemaphore, Event, Barrier, Timer, queue.Queue (and its Lifo/Priority variants),
 queue.SimpleQueue's pure-Python twin and concurrent.futures are written in Python on top of those,
 so they get modelled blocking, the virtual clock and CPython's exact semantics for free.
+
+Primitives the code under test creates when it is imported (``created_as_models``). A lock made
+at import time can end up anywhere: a module global, a class attribute, a decorator's closure, a
+default argument, a ``functools.partial``, a dict, an object. Rather than hunt for references, the
+loader imports the student's module while ``threading.Lock``/``RLock`` (and with them Condition,
+Semaphore, BoundedSemaphore, Event, Barrier, queue.Queue and its kin, all built on them) and
+``queue.SimpleQueue`` already produce the engine's models, for the primitives the imported code
+itself creates (the creating frame, or the first module-level frame below it, is in scope; a
+library module imported on the way keeps real locks). A model behaves exactly like the real object
+outside a run: every call from a thread that is not a scenario thread goes to a real lock of its
+own (``_real``), ``repr`` reads like the real one's, pickling fails as it does for a real lock, and
+``_at_fork_reinit`` works. Inside a run it is modelled, starting each run free (``before_run``).
+The reference hunt (``Patcher._substitute_and_adopt``) stays for modules loaded some other way.
 """
 
 from __future__ import annotations
@@ -20,6 +33,7 @@ import queue
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -161,8 +175,8 @@ class ModelLock:
 
     def locked(self) -> bool:
         run, rec = _current()
-        if rec is None and self._fallback is not None:
-            return self._fallback.locked()
+        if rec is None:
+            return self._fallback is not None and self._fallback.locked()
         return self._locked
 
     def __enter__(self) -> bool:
@@ -182,7 +196,13 @@ class ModelLock:
     def describe(self) -> str:
         return self.label
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError("cannot pickle '_thread.lock' object")
+
     def __repr__(self) -> str:
+        if _current()[1] is None:  # outside a run it is a real lock, and says so
+            state = "locked" if self._fallback is not None and self._fallback.locked() else "unlocked"
+            return f"<{state} _thread.lock object at {id(self):#x}>"
         state = "locked" if self._locked else "unlocked"
         return f"<{state} modelled {self.label}>"
 
@@ -304,6 +324,9 @@ class ModelRLock:
         return self._count if self._owner is rec else 0
 
     def locked(self) -> bool:
+        run, rec = _current()
+        if rec is None:
+            return self._fallback is not None and _rlock_held(self._fallback)
         return self._busy()
 
     def _at_fork_reinit(self) -> None:
@@ -313,7 +336,14 @@ class ModelRLock:
     def describe(self) -> str:
         return self.label
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError("cannot pickle '_thread.RLock' object")
+
     def __repr__(self) -> str:
+        if _current()[1] is None and self._fallback is not None:
+            return repr(self._fallback).replace(f"at {id(self._fallback):#x}", f"at {id(self):#x}")
+        if _current()[1] is None:
+            return f"<unlocked _thread.RLock object owner=0 count=0 at {id(self):#x}>"
         owner = self._owner.name if self._owner else None
         return f"<modelled {self.label} owner={owner} count={self._count}>"
 
@@ -330,6 +360,92 @@ def _rlock_factory(*args: Any, **kwargs: Any) -> Any:
     if rec is None:
         return _orig_RLock(*args, **kwargs)
     return ModelRLock(_creation_label(run, "RLock"))  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------- primitives created at import time
+
+_IMPORTED: weakref.WeakSet[Any] = weakref.WeakSet()  # models made by created_as_models
+
+
+def _created_by_user_code(frame: Any) -> str | None:
+    """``file:line`` where user code (in the default scope) creates a primitive, else None.
+
+    Walks out from the constructor's caller: the first frame in scope decides yes; reaching a
+    library module's top level first (``logging`` imported on the way) decides no.
+    """
+    from .scope import default_predicate
+
+    while frame is not None:
+        code = frame.f_code
+        if default_predicate(code.co_filename):
+            from .report import display_path
+
+            return f"{display_path(code.co_filename)}:{frame.f_lineno}"
+        if code.co_name == "<module>":
+            return None
+        frame = frame.f_back
+    return None
+
+
+def _import_model(kind: str, make: Callable[[str], Any], real: Callable[..., Any],
+                  in_run: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    run, rec = _current()
+    if rec is not None:
+        return in_run(*args, **kwargs)
+    site = _created_by_user_code(sys._getframe(2))
+    if site is None:
+        return real(*args, **kwargs)
+    model = make(f"{kind} created at {site}")
+    _IMPORTED.add(model)
+    return model
+
+
+def _import_lock(*args: Any, **kwargs: Any) -> Any:
+    return _import_model("Lock", ModelLock, _orig_allocate_lock, _lock_factory, args, kwargs)
+
+
+def _import_rlock(*args: Any, **kwargs: Any) -> Any:
+    return _import_model("RLock", ModelRLock, _orig_RLock, _rlock_factory, args, kwargs)
+
+
+def _import_simple_queue(*args: Any, **kwargs: Any) -> Any:
+    run, rec = _current()
+    if rec is None and _created_by_user_code(sys._getframe(1)) is None:
+        return _OrigSimpleQueue(*args, **kwargs)
+    return _PySimpleQueue(*args, **kwargs)  # built on threading.Lock: models when made here
+
+
+def created_as_models(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run ``call`` (the import of the code under test) so the primitives it creates are models.
+
+    Not thread-safe against another thread importing at the same moment: the loader calls it from
+    the test session's main thread.
+    """
+    names = [(threading, "Lock", _import_lock), (threading, "RLock", _import_rlock),
+             (_thread, "allocate_lock", _import_lock), (_thread, "allocate", _import_lock),
+             (queue, "SimpleQueue", _import_simple_queue)]
+    if _orig_thread_RLock is not None:
+        names.append((_thread, "RLock", _import_rlock))
+    saved = [(owner, name, vars(owner)[name]) for owner, name, _ in names if name in vars(owner)]
+    try:
+        for owner, name, value in names:
+            if name in vars(owner):
+                setattr(owner, name, value)
+        return call(*args, **kwargs)
+    finally:
+        for owner, name, value in saved:
+            setattr(owner, name, value)
+
+
+def _reset_imported() -> None:
+    """Each run starts with the import-time models free (or held, if held outside the run)."""
+    for model in list(_IMPORTED):
+        fallback = model._fallback
+        if isinstance(model, ModelLock):
+            model._outside = fallback is not None and fallback.locked()
+        else:
+            model._outside = fallback is not None and _rlock_held(fallback)
+        model._reset()
 
 
 # ------------------------------------------------------------------------------------ condition
@@ -711,6 +827,7 @@ class Patcher:
         cf_thread.ThreadPoolExecutor._counter = itertools.count().__next__  # type: ignore[attr-defined]
         for lock in self._adopted:
             lock._reset()
+        _reset_imported()
 
     def uninstall(self) -> None:
         while self._undo:
