@@ -59,8 +59,14 @@ class SettraceBackend:
                 point(rec, table[offset >> 1], code, offset, frame if recording else None)
             return local
 
+        library = scope.library
+        on_behalf = scope.on_behalf
+
         def global_trace(frame: Any, event: str, arg: Any) -> Any:
-            if event == "call" and scope(frame.f_code):
+            if event != "call":
+                return None
+            code = frame.f_code
+            if scope(code) or (library(code) and on_behalf(frame.f_back)):
                 frame.f_trace_opcodes = True
                 frame.f_trace_lines = False
                 return local
@@ -87,6 +93,9 @@ class MonitoringBackend:
         self.tool: int | None = None
         self.instrumented: list[Any] = []
         self.maps: dict[Any, bytes] = {}
+        self.library: set[Any] = set()  # instrumented standard-library code (see Scope.on_behalf)
+        self._memo_frame: Any = None  # the last library frame asked about, and the answer
+        self._memo = False
 
     def start(self) -> None:
         mon = sys.monitoring
@@ -114,6 +123,8 @@ class MonitoringBackend:
             _set_local_events(tool, code, 0)
         self.instrumented.clear()
         self.maps.clear()
+        self.library.clear()
+        self._memo_frame = None
         _set_events(tool, 0)
         _register_callback(tool, mon.events.PY_START, None)
         _register_callback(tool, mon.events.INSTRUCTION, None)
@@ -122,7 +133,15 @@ class MonitoringBackend:
 
     def _on_start(self, code: Any, offset: int) -> Any:
         scope = self.engine.scope
-        if scope(code) and code not in self.maps:
+        if code not in self.maps:
+            if scope(code):
+                pass
+            elif scope.library(code):
+                # INSTRUCTION events are per code object, so they fire for every caller; each
+                # instruction then asks whether this frame runs on behalf of code in scope
+                self.library.add(code)
+            else:
+                return sys.monitoring.DISABLE
             self.maps[code] = scope.visible(code)
             _set_local_events(self.tool, code, sys.monitoring.events.INSTRUCTION)
             self.instrumented.append(code)
@@ -135,7 +154,16 @@ class MonitoringBackend:
         rec = run.by_ident.get(_get_ident())
         if rec is None:
             return None  # a thread outside the scenario runs this code: not ours to schedule
-        frame = sys._getframe(1) if run.log is not None else None
+        if code in self.library:
+            frame = sys._getframe(1)
+            if frame is not self._memo_frame:
+                # the memo holds the frame, so its identity cannot be reused while it is kept
+                self._memo_frame = frame
+                self._memo = self.engine.scope.on_behalf(frame.f_back)
+            if not self._memo:
+                return None
+        else:
+            frame = sys._getframe(1) if run.log is not None else None
         run.point(rec, self.maps[code][offset >> 1], code, offset, frame)
         return None
 

@@ -8,6 +8,19 @@ Only Lock, RLock and the waiting side of Condition need models. CPython's Semaph
 BoundedSemaphore, Event, Barrier, Timer, queue.Queue (and its Lifo/Priority variants),
 queue.SimpleQueue's pure-Python twin and concurrent.futures are written in Python on top of those,
 so they get modelled blocking, the virtual clock and CPython's exact semantics for free.
+
+Primitives the code under test creates when it is imported (``created_as_models``). A lock made
+at import time can end up anywhere: a module global, a class attribute, a decorator's closure, a
+default argument, a ``functools.partial``, a dict, an object. Rather than hunt for references, the
+loader imports the student's module while ``threading.Lock``/``RLock`` (and with them Condition,
+Semaphore, BoundedSemaphore, Event, Barrier, queue.Queue and its kin, all built on them) and
+``queue.SimpleQueue`` already produce the engine's models, for the primitives the imported code
+itself creates (the creating frame, or the first module-level frame below it, is in scope; a
+library module imported on the way keeps real locks). A model behaves exactly like the real object
+outside a run: every call from a thread that is not a scenario thread goes to a real lock of its
+own (``_real``), ``repr`` reads like the real one's, pickling fails as it does for a real lock, and
+``_at_fork_reinit`` works. Inside a run it is modelled, starting each run free (``before_run``).
+The reference hunt (``Patcher._substitute_and_adopt``) stays for modules loaded some other way.
 """
 
 from __future__ import annotations
@@ -20,6 +33,7 @@ import queue
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -66,13 +80,15 @@ def _current() -> tuple[Run | None, ThreadRecord | None]:
     return run, run.by_ident.get(_get_ident())
 
 
-def _check_lock_args(blocking: bool, timeout: float) -> None:
-    if not blocking and timeout != -1:
-        raise ValueError("can't specify a timeout for a non-blocking call")
-    if timeout < 0 and timeout != -1:
-        if sys.version_info >= (3, 13):
-            raise ValueError("timeout value must be a non-negative number")
-        raise ValueError("timeout value must be positive")
+def _check_lock_args(blocking: Any, timeout: Any) -> float:
+    """Reject what CPython's lock rejects, with its exception and message; the timeout as a float."""
+    if (timeout.__class__ is int or timeout.__class__ is float) and timeout == -1:
+        return -1.0
+    # the C lock's own argument parsing, on a fresh lock that is free: valid arguments never wait
+    probe = _orig_allocate_lock()
+    if probe.acquire(blocking, timeout):
+        probe.release()
+    return float(timeout)
 
 
 def _creation_label(run: Run, kind: str) -> str:
@@ -118,13 +134,13 @@ class ModelLock:
         run, rec = _current()
         if rec is None:
             return self._real().acquire(blocking, timeout)
-        _check_lock_args(blocking, timeout)
+        timeout = _check_lock_args(blocking, timeout)
         run.enter(rec)  # type: ignore[union-attr]
         try:
             if self._locked:
                 if not blocking or timeout == 0:
                     return False
-                deadline = None if timeout < 0 else run.clock + timeout  # type: ignore[union-attr]
+                deadline = None if timeout < 0 else run.now() + timeout  # type: ignore[union-attr]
                 while self._locked:
                     self._waiters.append(rec)
                     timed_out = run.block(rec, self, deadline)  # type: ignore[union-attr]
@@ -159,8 +175,8 @@ class ModelLock:
 
     def locked(self) -> bool:
         run, rec = _current()
-        if rec is None and self._fallback is not None:
-            return self._fallback.locked()
+        if rec is None:
+            return self._fallback is not None and self._fallback.locked()
         return self._locked
 
     def __enter__(self) -> bool:
@@ -180,7 +196,13 @@ class ModelLock:
     def describe(self) -> str:
         return self.label
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError("cannot pickle '_thread.lock' object")
+
     def __repr__(self) -> str:
+        if _current()[1] is None:  # outside a run it is a real lock, and says so
+            state = "locked" if self._fallback is not None and self._fallback.locked() else "unlocked"
+            return f"<{state} _thread.lock object at {id(self):#x}>"
         state = "locked" if self._locked else "unlocked"
         return f"<{state} modelled {self.label}>"
 
@@ -215,7 +237,7 @@ class ModelRLock:
         run, rec = _current()
         if rec is None:
             return self._real().acquire(blocking, timeout)
-        _check_lock_args(blocking, timeout)
+        timeout = _check_lock_args(blocking, timeout)
         run.enter(rec)  # type: ignore[union-attr]
         try:
             if self._owner is rec:
@@ -224,7 +246,7 @@ class ModelRLock:
             if self._busy():
                 if not blocking or timeout == 0:
                     return False
-                deadline = None if timeout < 0 else run.clock + timeout  # type: ignore[union-attr]
+                deadline = None if timeout < 0 else run.now() + timeout  # type: ignore[union-attr]
                 while self._busy():
                     self._waiters.append(rec)
                     timed_out = run.block(rec, self, deadline)  # type: ignore[union-attr]
@@ -302,6 +324,9 @@ class ModelRLock:
         return self._count if self._owner is rec else 0
 
     def locked(self) -> bool:
+        run, rec = _current()
+        if rec is None:
+            return self._fallback is not None and _rlock_held(self._fallback)
         return self._busy()
 
     def _at_fork_reinit(self) -> None:
@@ -311,7 +336,14 @@ class ModelRLock:
     def describe(self) -> str:
         return self.label
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError("cannot pickle '_thread.RLock' object")
+
     def __repr__(self) -> str:
+        if _current()[1] is None and self._fallback is not None:
+            return repr(self._fallback).replace(f"at {id(self._fallback):#x}", f"at {id(self):#x}")
+        if _current()[1] is None:
+            return f"<unlocked _thread.RLock object owner=0 count=0 at {id(self):#x}>"
         owner = self._owner.name if self._owner else None
         return f"<modelled {self.label} owner={owner} count={self._count}>"
 
@@ -328,6 +360,92 @@ def _rlock_factory(*args: Any, **kwargs: Any) -> Any:
     if rec is None:
         return _orig_RLock(*args, **kwargs)
     return ModelRLock(_creation_label(run, "RLock"))  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------- primitives created at import time
+
+_IMPORTED: weakref.WeakSet[Any] = weakref.WeakSet()  # models made by created_as_models
+
+
+def _created_by_user_code(frame: Any) -> str | None:
+    """``file:line`` where user code (in the default scope) creates a primitive, else None.
+
+    Walks out from the constructor's caller: the first frame in scope decides yes; reaching a
+    library module's top level first (``logging`` imported on the way) decides no.
+    """
+    from .scope import default_predicate
+
+    while frame is not None:
+        code = frame.f_code
+        if default_predicate(code.co_filename):
+            from .report import display_path
+
+            return f"{display_path(code.co_filename)}:{frame.f_lineno}"
+        if code.co_name == "<module>":
+            return None
+        frame = frame.f_back
+    return None
+
+
+def _import_model(kind: str, make: Callable[[str], Any], real: Callable[..., Any],
+                  in_run: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    run, rec = _current()
+    if rec is not None:
+        return in_run(*args, **kwargs)
+    site = _created_by_user_code(sys._getframe(2))
+    if site is None:
+        return real(*args, **kwargs)
+    model = make(f"{kind} created at {site}")
+    _IMPORTED.add(model)
+    return model
+
+
+def _import_lock(*args: Any, **kwargs: Any) -> Any:
+    return _import_model("Lock", ModelLock, _orig_allocate_lock, _lock_factory, args, kwargs)
+
+
+def _import_rlock(*args: Any, **kwargs: Any) -> Any:
+    return _import_model("RLock", ModelRLock, _orig_RLock, _rlock_factory, args, kwargs)
+
+
+def _import_simple_queue(*args: Any, **kwargs: Any) -> Any:
+    run, rec = _current()
+    if rec is None and _created_by_user_code(sys._getframe(1)) is None:
+        return _OrigSimpleQueue(*args, **kwargs)
+    return _PySimpleQueue(*args, **kwargs)  # built on threading.Lock: models when made here
+
+
+def created_as_models(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run ``call`` (the import of the code under test) so the primitives it creates are models.
+
+    Not thread-safe against another thread importing at the same moment: the loader calls it from
+    the test session's main thread.
+    """
+    names = [(threading, "Lock", _import_lock), (threading, "RLock", _import_rlock),
+             (_thread, "allocate_lock", _import_lock), (_thread, "allocate", _import_lock),
+             (queue, "SimpleQueue", _import_simple_queue)]
+    if _orig_thread_RLock is not None:
+        names.append((_thread, "RLock", _import_rlock))
+    saved = [(owner, name, vars(owner)[name]) for owner, name, _ in names if name in vars(owner)]
+    try:
+        for owner, name, value in names:
+            if name in vars(owner):
+                setattr(owner, name, value)
+        return call(*args, **kwargs)
+    finally:
+        for owner, name, value in saved:
+            setattr(owner, name, value)
+
+
+def _reset_imported() -> None:
+    """Each run starts with the import-time models free (or held, if held outside the run)."""
+    for model in list(_IMPORTED):
+        fallback = model._fallback
+        if isinstance(model, ModelLock):
+            model._outside = fallback is not None and fallback.locked()
+        else:
+            model._outside = fallback is not None and _rlock_held(fallback)
+        model._reset()
 
 
 # ------------------------------------------------------------------------------------ condition
@@ -367,7 +485,7 @@ def _cond_wait(self: Any, timeout: float | None = None) -> bool:
         if timeout is None or timeout > 0:
             run.enter(rec)  # type: ignore[union-attr]
             try:
-                deadline = None if timeout is None else run.clock + timeout  # type: ignore[union-attr]
+                deadline = None if timeout is None else run.now() + timeout  # type: ignore[union-attr]
                 while not token.notified:
                     if run.block(rec, token, deadline):  # type: ignore[union-attr]
                         break
@@ -462,7 +580,7 @@ def _thread_join(self: threading.Thread, timeout: float | None = None) -> None:
     try:
         if timeout is not None and timeout <= 0:
             return None
-        deadline = None if timeout is None else run.clock + timeout  # type: ignore[union-attr]
+        deadline = None if timeout is None else run.now() + timeout  # type: ignore[union-attr]
         while target.state != FINISHED:
             target.joiners.append(rec)
             timed_out = run.block(rec, JoinWait(target), deadline)  # type: ignore[union-attr]
@@ -559,7 +677,7 @@ def _virtual(real: Callable[[], float], base_name: str) -> Callable[[], float]:
         run, rec = _current()
         if rec is None:
             return real()
-        return getattr(ENGINE, base_name) + run.clock  # type: ignore[union-attr]
+        return getattr(ENGINE, base_name) + run.now()  # type: ignore[union-attr]
 
     now.__name__ = real.__name__
     now.__doc__ = real.__doc__
@@ -571,7 +689,7 @@ def _virtual_ns(real: Callable[[], int], base_name: str) -> Callable[[], int]:
         run, rec = _current()
         if rec is None:
             return real()
-        return int(round((getattr(ENGINE, base_name) + run.clock) * 1e9))  # type: ignore[union-attr]
+        return int(round((getattr(ENGINE, base_name) + run.now()) * 1e9))  # type: ignore[union-attr]
 
     now_ns.__name__ = real.__name__
     return now_ns
@@ -709,6 +827,7 @@ class Patcher:
         cf_thread.ThreadPoolExecutor._counter = itertools.count().__next__  # type: ignore[attr-defined]
         for lock in self._adopted:
             lock._reset()
+        _reset_imported()
 
     def uninstall(self) -> None:
         while self._undo:

@@ -4,9 +4,20 @@ Every scenario thread is a real OS thread, but only the thread that holds the ru
 all others are parked on their own private lock (their *baton*). At each preemption point the
 running thread asks the strategy who runs next and, if it is another thread, hands the token over
 by releasing that thread's baton and parking on its own. Blocking operations of the modelled
-primitives never wait in the OS: the thread is marked blocked and the token moves on. Time is
-virtual: when no thread can run, the clock jumps to the earliest timeout. When every live thread is
-blocked with no timeout pending, the run is a deadlock.
+primitives never wait in the OS: the thread is marked blocked and the token moves on. When every
+live thread is blocked with no timeout pending, the run is a deadlock.
+
+Time is virtual, and it passes while threads work: every step of interleaved code (one bytecode
+instruction of the code under test, or of library code it calls) costs ``STEP_COST`` virtual
+seconds, 0.1 ms, and when no thread can run the clock jumps to the earliest timeout. So a timed
+wait or a sleep expires once the other threads have done enough work, as on a real machine:
+``join(timeout=0.001)`` gives up after ten steps of the others, and ``time.sleep(0.5)`` used instead
+of ``join()`` returns after 5,000. The cost is about a thousand times what CPython needs for one
+instruction: it stands for a slow, loaded machine, where timings a program silently relies on break
+first. Timeouts of seconds, the generous safety nets of correct code, allow tens of thousands of
+steps, more than a grading scenario runs between two events. The clock is a pure function of the
+schedule (the steps taken and the jumps), so a replay sees the same times; ``time.monotonic``,
+``time.time``, ``time.perf_counter`` and their ``_ns`` twins read it.
 
 All engine state is guarded by one real lock, ``Run.mu``; in the normal case only the token holder
 takes it, so it is never contended.
@@ -46,6 +57,9 @@ _get_ident = _thread.get_ident
 _get_native_id = getattr(_thread, "get_native_id", None)
 
 MAX_THREADS = 256
+
+STEP_COST = 1e-4  # virtual seconds one step of interleaved code takes (see the module docstring)
+_NEVER = float("inf")
 
 
 class RunAborted(BaseException):
@@ -109,7 +123,8 @@ class Run:
         self.decisions = 0
         self.preemptions = 0
         self.progress = 0
-        self.clock = 0.0
+        self.clock = 0.0  # virtual seconds skipped by jumps to a timeout; see now()
+        self.next_deadline = _NEVER  # no blocked thread's timeout expires before this (a bound)
         self.failure: Failure | None = None
         self.aborting = False
         self.over = False
@@ -122,6 +137,10 @@ class Run:
         self.hashes = 0  # creation numbers of threads and futures (see primitives._run_hash)
         self.stubborn_steps = 0  # steps run by threads that swallowed RunAborted
         self.watch = SpinWatch(self)  # busy-waiting, and the verdict when the step budget runs out
+
+    def now(self) -> float:
+        """Virtual seconds since the run began: the steps taken, plus the jumps to timeouts."""
+        return self.clock + self.steps * STEP_COST
 
     # ------------------------------------------------------------------ threads
 
@@ -328,6 +347,8 @@ class Run:
         """With mu held, at a point where a switch can matter: let the strategy choose who runs."""
         if self.steps > self.max_steps:
             self._step_limit(rec)
+        if self.next_deadline <= self.clock + self.steps * STEP_COST:
+            self._expire(self.now())
         if len(self.runnable) > 1:
             self.decisions += 1
             nxt = self.strategy.choose(self.runnable, rec)
@@ -368,6 +389,8 @@ class Run:
         rec.deadline = deadline
         rec.timed_out = False
         self.watch.blocked(rec)
+        if deadline is not None and deadline < self.next_deadline:
+            self.next_deadline = deadline
         self.runnable.remove(rec)
         self.progress += 1
         if self.log is not None:
@@ -403,20 +426,34 @@ class Run:
     def _next(self, previous: ThreadRecord | None) -> ThreadRecord | None:
         """With mu held: who runs now that ``previous`` blocked or finished."""
         while not self.runnable:
-            timed = [r for r in self.records if r.state == BLOCKED and r.deadline is not None]
+            timed = [r.deadline for r in self.records if r.state == BLOCKED and r.deadline is not None]
             if not timed:
                 return None
-            self.clock = max(self.clock, min(r.deadline for r in timed))  # type: ignore[type-var]
-            for r in timed:
-                if r.deadline <= self.clock:  # type: ignore[operator]
-                    r.state = RUNNABLE
-                    r.waiting = None
-                    r.deadline = None
-                    r.timed_out = True
-                    self._insert_runnable(r)
-                    if self.log is not None:
-                        self.log.append(Wake(r.index, True))
+            now = self.now()
+            first = min(timed)
+            if first > now:
+                self.clock += first - now  # nothing can run: jump to the earliest timeout
+                now = self.now()
+            self._expire(max(now, first))
         return self.strategy.pick(self.runnable, previous)
+
+    def _expire(self, now: float) -> None:
+        """With mu held: every blocked thread whose timeout is at or before ``now`` runs again."""
+        upcoming = _NEVER
+        for r in self.records:
+            if r.state != BLOCKED or r.deadline is None:
+                continue
+            if r.deadline <= now:
+                r.state = RUNNABLE
+                r.waiting = None
+                r.deadline = None
+                r.timed_out = True
+                self._insert_runnable(r)
+                if self.log is not None:
+                    self.log.append(Wake(r.index, True))
+            elif r.deadline < upcoming:
+                upcoming = r.deadline
+        self.next_deadline = upcoming
 
     def sleep(self, rec: ThreadRecord, seconds: float) -> None:
         """``time.sleep`` on the virtual clock."""
@@ -428,7 +465,7 @@ class Run:
                 self.steps += 1
                 self._decide(rec)
                 return
-            self.block(rec, Sleeping(seconds), self.clock + seconds)
+            self.block(rec, Sleeping(seconds), self.now() + seconds)
         finally:
             self.leave()
 

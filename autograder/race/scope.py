@@ -4,6 +4,14 @@ By default every code object whose file lies outside the standard library, site-
 ``autograder`` package is *in scope*: the engine may switch threads between its bytecode
 instructions. Code out of scope runs atomically between two preemption points, exactly as C code
 does under the GIL.
+
+Pure-Python standard-library code is interleaved too, but only while it runs *on behalf of* code in
+scope: a library frame is preemptible when the nearest frame below it that is not library code is
+in scope (``Scope.on_behalf``). Real threads switch inside ``Counter.update`` or
+``MutableMapping.setdefault`` as readily as inside the student's own code, so a shared ``Counter``
+updated without a lock must lose updates under the engine as it does for real. The same library
+function called by the grader or the engine stays atomic, so it costs no steps. A few parts of the
+library are never interleaved (``_EXCLUDED``, each with its reason).
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import sys
 import sysconfig
 from collections.abc import Callable, Iterable
 from types import CodeType
+from typing import Any
 
 # Instructions that touch only the frame's own stack and locals. Another thread cannot observe
 # them, so a switch just before one of them is equivalent to a switch at the next instruction that
@@ -61,11 +70,37 @@ def _library_dirs() -> list[str]:
 class Scope:
     """Decides, per code object, whether the engine interleaves it (cached)."""
 
-    def __init__(self, predicate: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, predicate: Callable[[str], bool] | None = None, *, library: bool = True) -> None:
         self._predicate = predicate or default_predicate
+        self._library = library
         self._by_file: dict[str, bool] = {}
         self._by_code: dict[CodeType, bool] = {}
+        self._lib_code: dict[CodeType, bool] = {}
         self._visible: dict[CodeType, bytes] = {}
+
+    def library(self, code: CodeType) -> bool:
+        """Standard-library code that is interleaved when it runs on behalf of code in scope."""
+        known = self._lib_code.get(code)
+        if known is None:
+            known = self._lib_code[code] = (
+                self._library and not self(code) and library_file(code.co_filename)
+            )
+        return known
+
+    def on_behalf(self, frame: Any) -> bool:
+        """Does ``frame`` (the caller of a library frame) run for code in scope?
+
+        Walks down through library frames to the first other frame: in scope means yes; the
+        grader, the engine, site-packages or an excluded module mean no.
+        """
+        while frame is not None:
+            code = frame.f_code
+            if self(code):
+                return True
+            if not self.library(code):
+                return False
+            frame = frame.f_back
+        return False
 
     def file(self, filename: str) -> bool:
         known = self._by_file.get(filename)
@@ -90,6 +125,85 @@ class Scope:
                 marks[ins.offset // 2] = 1
             table = self._visible[code] = bytes(marks)
         return table
+
+
+# Standard-library modules (and packages, with everything under them) that are never interleaved.
+_EXCLUDED: dict[str, str] = {
+    # the engine models these itself: each operation of a primitive is one atomic step of the
+    # model, and their internals run on the models (a switch inside would model nothing real)
+    "threading": "modelled by the engine (locks, conditions, threads, timers, barriers, events)",
+    "_threading_local": "threading.local's pure-Python twin, built on the modelled RLock",
+    "queue": "modelled by the engine on top of its Condition and Lock models",
+    "concurrent.futures": "executors and futures run on the modelled primitives and threads",
+    "asyncio": "its event loop blocks in selectors (real I/O) and keeps its own thread-safety",
+    "multiprocessing": "process pools, pipes and OS-level semaphores: real I/O the engine cannot model",
+    # they hold real locks, created when they were imported, around Python code: a switch while
+    # one is held would make another scenario thread wait for it in real time
+    "importlib": "the import lock is a real lock (and importing is not the student's code)",
+    "zipimport": "part of the import system (the import lock)",
+    "pkgutil": "part of the import system (the import lock)",
+    "logging": "module and handler locks are real RLocks created when logging is imported",
+    "functools": "cached_property (up to 3.11) holds a real RLock made at class creation",
+    "_strptime": "its cache lock is a real lock created at import (time.strptime, datetime)",
+    "tempfile": "its name-generator lock is a real lock created at import",
+    "unittest": "mock keeps a real class-level RLock; test runners are the grader's",
+    "subprocess": "real processes and pipes",
+    "selectors": "real I/O",
+    "socket": "real I/O",
+    "socketserver": "real I/O and its own threads",
+    "ssl": "real I/O",
+    "http": "real I/O",
+    "urllib": "real I/O",
+    "_pyio": "real I/O with its own locks",
+    # the grader's and the engine's own machinery, reached only by their code: interleaving them
+    # would cost steps and find nothing
+    "dis": "the engine's reports", "linecache": "the engine's reports", "traceback": "reports",
+    "inspect": "reports", "tokenize": "reports", "ast": "reports", "reprlib": "reports",
+    "pdb": "debugger", "bdb": "debugger", "trace": "tracing", "cProfile": "profiling",
+    "profile": "profiling", "doctest": "a test runner", "pydoc": "documentation",
+    "site": "start-up", "sysconfig": "start-up", "_sitebuiltins": "start-up",
+    "warnings": "warning filters are process-wide grader state",
+    "codecs": "text encoding called from C I/O", "encodings": "text encoding called from C I/O",
+}
+
+_STDLIB_DIR = os.path.realpath(os.path.dirname(os.__file__))
+_LIBRARY_VERDICTS: dict[str, bool] = {}  # filename -> is interleavable standard-library code
+
+
+def library_file(filename: str) -> bool:
+    """Is ``filename`` pure-Python standard library that may be interleaved on behalf of user code?"""
+    known = _LIBRARY_VERDICTS.get(filename)
+    if known is None:
+        known = _LIBRARY_VERDICTS[filename] = _library_file(filename)
+    return known
+
+
+def _library_file(filename: str) -> bool:
+    if filename.startswith("<frozen ") and filename.endswith(">"):
+        # modules frozen into the interpreter (_collections_abc, os, posixpath, importlib...)
+        return _module_allowed(filename[len("<frozen "):-1].split("."))
+    if filename.startswith("<"):
+        return False
+    path = os.path.realpath(filename)
+    if not path.startswith(_STDLIB_DIR + os.sep):
+        return False
+    rel = path[len(_STDLIB_DIR) + 1:]
+    parts = rel.split(os.sep)
+    if parts[0] in ("site-packages", "dist-packages", "lib-dynload", "test", "idlelib"):
+        return False
+    if path.startswith(_ENGINE_DIR + os.sep) or not rel.endswith(".py"):
+        return False
+    parts[-1] = parts[-1][:-3]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return _module_allowed(parts)
+
+
+def _module_allowed(parts: list[str]) -> bool:
+    for i in range(1, len(parts) + 1):
+        if ".".join(parts[:i]) in _EXCLUDED:
+            return False
+    return True
 
 
 _DEFAULT_DIRS: list[str] | None = None

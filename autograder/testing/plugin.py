@@ -32,6 +32,7 @@ from typing import Any
 
 import pytest
 
+from ..race.primitives import created_as_models
 from .feedback import CONTEXT, Mistake, undefined_name
 
 RESULT_KEY = "autograder_result"
@@ -152,7 +153,7 @@ def load_student_module(name: str, folder: Path) -> Any:
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        created_as_models(spec.loader.exec_module, module)  # type: ignore[union-attr]
     except SyntaxError as exc:
         sys.modules.pop(name, None)
         raise Mistake(

@@ -108,12 +108,12 @@ def test_sleep_and_timeouts_use_the_virtual_clock():
     def body():
         start = time.monotonic()
         wall = time.time()
-        time.sleep(3600)  # an hour, virtually
-        assert time.monotonic() - start == pytest.approx(3600)
-        assert time.time() - wall == pytest.approx(3600)
+        time.sleep(3600)  # an hour, virtually (and each step of this body costs a little more)
+        assert time.monotonic() - start == pytest.approx(3600, abs=0.1)
+        assert time.time() - wall == pytest.approx(3600, abs=0.1)
         event = threading.Event()
         assert event.wait(timeout=120) is False
-        assert time.monotonic() - start == pytest.approx(3720)
+        assert time.monotonic() - start == pytest.approx(3720, abs=0.1)
 
     run(body, runs=2)
 

@@ -147,7 +147,8 @@ def test_buy_never_waits(student):
         got = machine.buy()
         waited = time.monotonic() - started
         expect(got is False, f"buy() on an empty machine should return False, not {got!r}.")
-        expect(waited == 0,
+        # the engine's clock also advances 0.1 ms per step of the student's code: a few dozen steps
+        expect(waited < 0.05,
                f"buy() on an empty machine waited {waited:g} s while another customer was waiting in "
                "buy_waiting(): buy() must never wait, and buy_waiting() must not hold a lock while it waits.",
                idea="no-wait")
@@ -360,7 +361,7 @@ def test_buy_waiting_honours_its_timeout(student, fake):
         calling[0] = "buy_waiting(timeout=0) on an empty machine"
         started = time.monotonic()
         got = machine.buy_waiting(timeout=0)
-        expect(got is False and time.monotonic() == started,
+        expect(got is False and time.monotonic() - started < 0.05,
                f"buy_waiting(timeout=0) on an empty machine should return False at once; it returned {got!r}.",
                idea="timeout")
 
