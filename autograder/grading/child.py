@@ -23,7 +23,6 @@ an ``end`` record; a child that exits without it has crashed, whatever its exit 
 from __future__ import annotations
 
 import builtins
-import hmac
 import json
 import os
 import resource
@@ -35,48 +34,15 @@ from typing import Any
 
 import pytest
 
-PROTOCOL = 1
+from .protocol import PROTOCOL, TAMPERED_EXIT, Begin, Call, Channel, Collected, End, Hello, Result, TestId, sign
+
+__all__ = ["PROTOCOL", "TAMPERED_EXIT", "Channel", "sign", "main"]  # Channel and sign live in .protocol
+
 SNAPSHOT_PREFIXES = ("autograder", "_pytest", "pytest", "pluggy")
 WATCHED_HOOKS = (
     "pytest_runtest_protocol", "pytest_runtest_setup", "pytest_runtest_call", "pytest_runtest_teardown",
     "pytest_runtest_makereport", "pytest_runtest_logreport", "pytest_pyfunc_call", "pytest_report_teststatus",
 )
-TAMPERED_EXIT = 70
-
-
-def sign(key_mac: Any, seq: int, payload: str) -> str:
-    """The HMAC of one record (``key_mac`` is an ``hmac`` object made with the key)."""
-    mac = key_mac.copy()
-    mac.update(f"{seq} {payload}".encode())
-    return mac.hexdigest()
-
-
-class Channel:
-    """Writes authenticated records on the pipe; refuses to write from a forked copy of this process."""
-
-    def __init__(self, fd: int, key: bytes) -> None:
-        self._fd = fd
-        self._mac = hmac.new(key, digestmod="sha256")
-        self._seq = 0
-        self._pid = os.getpid()
-        self._write = os.write
-        self._dumps = json.dumps
-        self._getpid = os.getpid
-
-    def send(self, record: dict[str, Any]) -> None:
-        if self._getpid() != self._pid:
-            return
-        payload = self._dumps(record, sort_keys=True, default=str)
-        line = f"{self._seq} {sign(self._mac, self._seq, payload)} {payload}\n".encode()
-        self._seq += 1
-        view = memoryview(line)
-        while view:
-            written = self._write(self._fd, view)
-            view = view[written:]
-
-    @property
-    def pid(self) -> int:
-        return self._pid
 
 
 # ------------------------------------------------------------------------------------ integrity
@@ -190,13 +156,13 @@ class ChannelPlugin:
         self._exit = os._exit
         self._exercise: str | None = None
 
-    def _identity(self, item: Any) -> dict[str, str]:
+    def _identity(self, item: Any) -> TestId:
         module = getattr(getattr(item, "module", None), "STUDENT_MODULE", "")
-        return {"module": str(module), "test": item.name}
+        return TestId(str(module), item.name)
 
     def pytest_collection_finish(self, session: Any) -> None:
         self.integrity = Integrity(session.config)
-        self.channel.send({"t": "collected", "tests": [self._identity(i) for i in session.items]})
+        self.channel.send(Collected(tuple(self._identity(i) for i in session.items)))
 
     def pytest_sessionfinish(self, session: Any) -> None:
         # checked here, before pytest's own clean-up puts back what its plugins had patched
@@ -206,15 +172,15 @@ class ChannelPlugin:
         if os.getpid() != self.channel.pid:
             self._exit(0)  # a forked copy of this process got back into pytest's loop
         identity = self._identity(item)
-        if self._exercise is not None and identity["module"] != self._exercise:
+        if self._exercise is not None and identity.module != self._exercise:
             # what one exercise's tests left (processes, memory) must not starve the next exercise's:
             # when it cannot be cleared here, this child ends between two tests and the grader runs
             # the remaining tests in a fresh one
             if not clear_strays() or worn_out():
                 self._exit(0)
-        self._exercise = identity["module"]
+        self._exercise = identity.module
         self.record = None
-        self.channel.send({"t": "begin", **identity})
+        self.channel.send(Begin(identity.module, identity.test))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
@@ -222,7 +188,8 @@ class ChannelPlugin:
             self._exit(0)  # a forked copy (a fork bomb's) whose test phase ended: it has nothing to say
 
     def pytest_runtest_call(self, item: Any) -> None:
-        self.channel.send({"t": "call", **self._identity(item)})
+        identity = self._identity(item)
+        self.channel.send(Call(identity.module, identity.test))
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         for key, value in getattr(report, "user_properties", []):
@@ -234,7 +201,7 @@ class ChannelPlugin:
             self._exit(0)
         changed = self.integrity.changes() if self.integrity is not None else []
         record = dict(self.record) if self.record is not None else None
-        self.channel.send({"t": "result", "record": record, "tampered": changed[:8]})
+        self.channel.send(Result(record, tuple(changed[:8])))
         if changed:
             self._exit(TAMPERED_EXIT)  # nothing this process says from now on can be trusted
         self.record = None
@@ -404,13 +371,13 @@ def main() -> None:
     import autograder.race  # noqa: F401 - loaded before student code so that it is in the snapshot
     import autograder.testing.plugin  # noqa: F401
 
-    channel.send({"t": "hello", "protocol": PROTOCOL, "uid": os.getuid(), "pid": os.getpid()})
+    channel.send(Hello(PROTOCOL, os.getuid() if hasattr(os, "getuid") else -1, os.getpid()))
     plugin = ChannelPlugin(channel)
     exit_code = -1
     try:
         exit_code = int(pytest.main(list(config["args"]), plugins=[plugin]))
     finally:
-        channel.send({"t": "end", "exit": exit_code, "tampered": plugin.final_changes[:8]})
+        channel.send(End(exit_code, tuple(plugin.final_changes[:8])))
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)

@@ -24,7 +24,6 @@ Every step that is not available is named in one warning line (:func:`announce`)
 
 from __future__ import annotations
 
-import hmac
 import json
 import os
 import secrets
@@ -41,8 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import child as child_protocol
 from . import isolation as isolation_mod
+from . import protocol
+from .protocol import NO_REASON, Begin, Call, Cause, Collected, End, Hello, Reason, Result, Status
 
 MiB = 1024 * 1024
 
@@ -86,9 +86,9 @@ class Verdict:
     """What the sandbox learnt about one test: the plugin's record, or why there is none."""
 
     test: PlannedTest
-    status: str  # passed, failed, error, skipped (from the record) or timeout, crashed, tampered
+    status: Status  # passed, failed, error, skipped (from the record) or timeout, crashed, tampered
     record: dict[str, Any] | None = None
-    reason: str = ""
+    reason: Reason = NO_REASON  # why the sandbox decided the status itself (no record, or one that cannot count)
     duration: float = 0.0
 
 
@@ -100,7 +100,7 @@ class _ChildRun:
     begun_at: float = 0.0
     started_any: bool = False
     ended: bool = False
-    killed_for: str = ""  # test-timeout, exercise-timeout, channel
+    killed_for: str = ""  # test-timeout, exercise-timeout, channel, start-timeout, stuck
     returncode: int | None = None
     tampered_at_end: list[str] = field(default_factory=list)
     collected: list[tuple[str, str]] = field(default_factory=list)
@@ -410,13 +410,13 @@ def run_tests(
         # an exercise whose time is used up loses the tests it has not run
         for test in list(pending):
             if spent.get(test.exercise, 0.0) >= limits.exercise_seconds:
-                verdicts[test.key] = Verdict(test, "timeout", reason="exercise-budget")
+                verdicts[test.key] = Verdict(test, Status.TIMEOUT, reason=Reason(Cause.EXERCISE_BUDGET))
                 pending.remove(test)
         if not pending:
             break
         if children >= limits.max_children or fruitless >= 2:
             for test in pending:
-                verdicts[test.key] = Verdict(test, "error", reason="gave-up")
+                verdicts[test.key] = Verdict(test, Status.ERROR, reason=Reason(Cause.GAVE_UP))
             break
         children += 1
         run = _run_child(files, pending, seed=seed, replay=replay, limits=limits, spent=spent, cancel=cancel,
@@ -429,15 +429,13 @@ def run_tests(
                 continue
             progress = True
             if tampered:
-                verdicts[key] = Verdict(test, "tampered", record=record, reason=", ".join(tampered),
-                                        duration=duration)
+                verdicts[key] = Verdict(test, Status.TAMPERED, record=record,
+                                        reason=Reason(Cause.CHANGED, ", ".join(tampered)), duration=duration)
             elif record is None:
-                verdicts[key] = Verdict(test, "error", reason="no-record", duration=duration)
+                verdicts[key] = Verdict(test, Status.ERROR, reason=Reason(Cause.NO_RECORD), duration=duration)
             else:
-                status = str(record.get("status", "error"))
-                if status not in ("passed", "failed", "error", "skipped"):
-                    status = "error"
-                verdicts[key] = Verdict(test, status, record=record, duration=duration)
+                verdicts[key] = Verdict(test, Status.parse(record.get("status", "error")), record=record,
+                                        duration=duration)
         if run.begun is not None and run.begun not in verdicts and run.begun in by_key:
             progress = True
             status, reason = _cause(run)
@@ -448,21 +446,21 @@ def run_tests(
                 # the student's module could not even be imported: every test of it would do the same
                 for other in pending:
                     if other.exercise == test.exercise and other.key not in verdicts:
-                        verdicts[other.key] = Verdict(other, status, reason=reason + ";import")
+                        verdicts[other.key] = Verdict(other, status, reason=reason.importing())
             if run.killed_for == "exercise-timeout":
                 for other in pending:
                     if other.exercise == test.exercise and other.key not in verdicts:
-                        verdicts[other.key] = Verdict(other, "timeout", reason="exercise-budget")
+                        verdicts[other.key] = Verdict(other, Status.TIMEOUT, reason=Reason(Cause.EXERCISE_BUDGET))
         if run.tampered_at_end:
             for key, verdict in list(verdicts.items()):
-                if verdict.status == "passed" and key in run.records:
-                    verdicts[key] = Verdict(verdict.test, "tampered", record=verdict.record,
-                                            reason=", ".join(run.tampered_at_end))
+                if verdict.status == Status.PASSED and key in run.records:
+                    verdicts[key] = Verdict(verdict.test, Status.TAMPERED, record=verdict.record,
+                                            reason=Reason(Cause.CHANGED, ", ".join(run.tampered_at_end)))
         if run.collected:
             collected = set(run.collected)
             for test in pending:
                 if test.key not in verdicts and test.key not in collected:
-                    verdicts[test.key] = Verdict(test, "error", reason="not-collected")
+                    verdicts[test.key] = Verdict(test, Status.ERROR, reason=Reason(Cause.NOT_COLLECTED))
         fruitless = 0 if progress else fruitless + 1
         if not progress and run.error_text and fruitless >= 2:
             raise SandboxError(run.error_text)
@@ -470,23 +468,25 @@ def run_tests(
     return verdicts
 
 
-def _cause(run: _ChildRun) -> tuple[str, str]:
-    if run.killed_for in ("test-timeout", "exercise-timeout"):
-        return "timeout", run.killed_for
+def _cause(run: _ChildRun) -> tuple[Status, Reason]:
+    if run.killed_for == "test-timeout":
+        return Status.TIMEOUT, Reason(Cause.TEST_TIMEOUT)
+    if run.killed_for == "exercise-timeout":
+        return Status.TIMEOUT, Reason(Cause.EXERCISE_TIMEOUT)
     if run.killed_for == "channel":
-        return "tampered", "channel"
+        return Status.TAMPERED, Reason(Cause.CHANNEL)
     code = run.returncode
     if code is None:
-        return "crashed", "unknown"
-    if code == child_protocol.TAMPERED_EXIT:
-        return "tampered", "exit"
+        return Status.CRASHED, Reason(Cause.UNKNOWN)
+    if code == protocol.TAMPERED_EXIT:
+        return Status.TAMPERED, Reason(Cause.TAMPERED_EXIT)
     if code < 0:
         try:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        return "crashed", name
-    return "crashed", f"exit {code}"
+        return Status.CRASHED, Reason(Cause.SIGNAL, name)
+    return Status.CRASHED, Reason(Cause.EXIT, str(code))
 
 
 def _run_child(
@@ -507,7 +507,7 @@ def _run_child(
     run = _ChildRun()
     read_fd, write_fd = os.pipe()
     key = secrets.token_bytes(32)
-    mac = hmac.new(key, digestmod="sha256")
+    receiver = protocol.Receiver(key)
     exercises = sorted({t.exercise for t in plan})
     limit_values = {
         "cpu": int(limits.cpu_seconds * max(1, len(exercises))),
@@ -553,7 +553,7 @@ def _run_child(
             proc.stdin.close()
         except OSError:
             pass
-        _watch(proc, read_fd, mac, run, plan, limits, spent, cancel)
+        _watch(proc, read_fd, receiver, run, plan, limits, spent, cancel)
     finally:
         if write_fd >= 0:
             os.close(write_fd)
@@ -605,24 +605,19 @@ def _kill(proc: subprocess.Popen, uid: int | None, group: isolation_mod.PidsCgro
         pass
 
 
-def _watch(proc: subprocess.Popen, fd: int, mac: Any, run: _ChildRun, plan: list[PlannedTest],
-           limits: Limits, spent: dict[str, float], cancel: threading.Event | None) -> None:
+def _watch(proc: subprocess.Popen, fd: int, receiver: protocol.Receiver, run: _ChildRun,
+           plan: list[PlannedTest], limits: Limits, spent: dict[str, float], cancel: threading.Event | None) -> None:
     """Read records until the end record, the child's death, or a deadline."""
-    buffer = b""
-    expected_seq = 0
 
-    def consume() -> bool:
-        """Handle every whole record in ``buffer``; False when reading should stop."""
-        nonlocal buffer, expected_seq
-        while b"\n" in buffer:
-            line, buffer = buffer.split(b"\n", 1)
-            record = _verify(line, mac, expected_seq)
-            if record is None:
-                run.killed_for = "channel"
-                return False
-            expected_seq += 1
-            if not handle(record, time.monotonic()):
-                return False
+    def consume(chunk: bytes) -> bool:
+        """Handle every whole record ``chunk`` completes; False when reading should stop."""
+        try:
+            for record in receiver.feed(chunk):
+                if not handle(record, time.monotonic()):
+                    return False
+        except protocol.ProtocolError:
+            run.killed_for = "channel"
+            return False
         return True
 
     os.set_blocking(fd, False)
@@ -636,32 +631,29 @@ def _watch(proc: subprocess.Popen, fd: int, mac: Any, run: _ChildRun, plan: list
             ex = run.begun[0]
             spent[ex] = spent.get(ex, 0.0) + max(0.0, now - run.begun_at)
 
-    def handle(record: dict[str, Any], now: float) -> bool:
-        kind = record.get("t")
-        if kind == "hello":
+    def handle(record: protocol.Record | None, now: float) -> bool:
+        if isinstance(record, Hello):
             run.started_any = True
-        elif kind == "collected":
-            run.collected = [(str(t.get("module")), str(t.get("test"))) for t in record.get("tests", [])]
-        elif kind == "begin":
-            key = (str(record.get("module")), str(record.get("test")))
-            if key not in known or key in run.records:
+        elif isinstance(record, Collected):
+            run.collected = [t.key for t in record.tests]
+        elif isinstance(record, Begin):
+            if record.key not in known or record.key in run.records:
                 run.killed_for = "channel"
                 return False
-            run.begun, run.phase, run.begun_at = key, "setup", now
-        elif kind == "call":
+            run.begun, run.phase, run.begun_at = record.key, "setup", now
+        elif isinstance(record, Call):
             run.phase = "call"
-        elif kind == "result":
+        elif isinstance(record, Result):
             if run.begun is None:
                 run.killed_for = "channel"
                 return False
             account(now)
-            run.records[run.begun] = (record.get("record"), list(record.get("tampered") or []),
-                                      now - run.begun_at)
+            run.records[run.begun] = (record.record, list(record.tampered), now - run.begun_at)
             run.begun = None
             run.phase = ""
-        elif kind == "end":
+        elif isinstance(record, End):
             run.ended = True
-            run.tampered_at_end = list(record.get("tampered") or [])
+            run.tampered_at_end = list(record.tampered)
             return False
         return True
 
@@ -700,39 +692,19 @@ def _watch(proc: subprocess.Popen, fd: int, mac: Any, run: _ChildRun, plan: list
                 run.returncode = proc.returncode
                 return
         if chunk:
-            buffer += chunk
-            if not consume():
-                return
-            if len(buffer) > 64 * MiB:
-                run.killed_for = "channel"
+            if not consume(chunk):
                 return
         elif proc.poll() is not None:
             # the child is gone; whatever it wrote last may still be in the pipe
             run.returncode = proc.returncode
+            rest = b""
             try:
                 while True:
                     more = os.read(fd, 1 << 16)
                     if not more:
                         break
-                    buffer += more
+                    rest += more
             except (BlockingIOError, OSError):
                 pass
-            consume()
+            consume(rest)
             return
-
-
-def _verify(line: bytes, mac: Any, expected_seq: int) -> dict[str, Any] | None:
-    try:
-        seq_text, digest, payload = line.decode("utf-8").split(" ", 2)
-        seq = int(seq_text)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    if seq != expected_seq:
-        return None
-    if not hmac.compare_digest(digest, child_protocol.sign(mac, seq, payload)):
-        return None
-    try:
-        record = json.loads(payload)
-    except json.JSONDecodeError:
-        return None
-    return record if isinstance(record, dict) else None
