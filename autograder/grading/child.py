@@ -1,8 +1,9 @@
 """The child process that runs a student's code under pytest, sandboxed, and reports on a private pipe.
 
 The grader starts ``python -I -m autograder.grading.child`` and writes one JSON line on its standard
-input: the pipe's file descriptor, a one-time HMAC key, the limits, the user to become and pytest's
-arguments. Before any student code is imported this process
+input: the pipe's file descriptor (on the portable runner, for Windows and macOS, ``"channel":
+"stdout"``: its standard output is the channel), a one-time HMAC key, the limits, the user to
+become and pytest's arguments. The records are defined in :mod:`autograder.grading.protocol`. Before any student code is imported this process
 
 * reads that line and closes standard input (the key is never visible to later readers of stdin),
 * when it is root and the grader asks for it, enters private mount and network namespaces and
@@ -25,7 +26,6 @@ from __future__ import annotations
 import builtins
 import json
 import os
-import resource
 import signal
 import sys
 import time
@@ -33,6 +33,11 @@ import types
 from typing import Any
 
 import pytest
+
+try:
+    import resource
+except ImportError:  # Windows: the portable runner keeps its time limits only
+    resource = None  # type: ignore[assignment]
 
 from .protocol import PROTOCOL, TAMPERED_EXIT, Begin, Call, Channel, Collected, End, Hello, Result, TestId, sign
 
@@ -238,6 +243,8 @@ def clear_strays(rounds: int = 200) -> bool:
     count against the process limit of the tests that follow. Processes that left the group are
     beyond this; the grader kills them with the child's cgroup (or user) at the end.
     """
+    if not hasattr(os, "getpgrp") or not os.path.isdir("/proc"):
+        return True  # no way to list a process group here (Windows, macOS): the grader kills it at the end
     me, group = os.getpid(), os.getpgrp()
     for _ in range(rounds):
         while True:
@@ -262,6 +269,8 @@ def clear_strays(rounds: int = 200) -> bool:
 def worn_out() -> bool:
     """Whether this process still maps more than half its address-space limit (a memory bomb's blocks,
     still referenced from the failure they caused), so the next tests might not even start a thread."""
+    if resource is None:
+        return False
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft == resource.RLIM_INFINITY:
         return False
@@ -275,8 +284,13 @@ def worn_out() -> bool:
     return False
 
 
-def apply_limits(limits: dict[str, int]) -> None:
-    """Set each resource limit (soft and hard) that is given; keep the lower of old and new."""
+def apply_limits(limits: dict[str, int], *, best_effort: bool = False) -> None:
+    """Set each resource limit (soft and hard) that is given; keep the lower of old and new.
+
+    ``best_effort`` (the portable runner): skip a limit this system does not have or refuses.
+    """
+    if resource is None:
+        return
     names = {
         "cpu": resource.RLIMIT_CPU, "as": resource.RLIMIT_AS, "nproc": resource.RLIMIT_NPROC,
         "fsize": resource.RLIMIT_FSIZE, "nofile": resource.RLIMIT_NOFILE, "core": resource.RLIMIT_CORE,
@@ -285,16 +299,20 @@ def apply_limits(limits: dict[str, int]) -> None:
         which = names.get(name)
         if which is None or value is None:
             continue
-        soft, hard = resource.getrlimit(which)
-        new = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        if which == resource.RLIMIT_CPU:
-            resource.setrlimit(which, (new, new + 2))  # SIGXCPU first, SIGKILL two seconds later
-        else:
-            resource.setrlimit(which, (new, new))
+        try:
+            soft, hard = resource.getrlimit(which)
+            new = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            if which == resource.RLIMIT_CPU:
+                resource.setrlimit(which, (new, new + 2))  # SIGXCPU first, SIGKILL two seconds later
+            else:
+                resource.setrlimit(which, (new, new))
+        except (ValueError, OSError):
+            if not best_effort:
+                raise
 
 
 def drop_privileges(uid: int | None, gid: int | None) -> None:
-    if uid is None or os.getuid() != 0:
+    if uid is None or not hasattr(os, "getuid") or os.getuid() != 0:
         return
     os.setgroups([])
     os.setgid(gid if gid is not None else uid)
@@ -305,6 +323,8 @@ def drop_privileges(uid: int | None, gid: int | None) -> None:
 
 def die_with_parent() -> None:
     """Ask Linux to kill this process when the grader dies (PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return
     try:
         import ctypes
 
@@ -318,7 +338,7 @@ def isolate(config: dict[str, Any]) -> None:
     """As root, about to become the sandbox user: private namespaces and a view that user can run in."""
     view = config.get("isolate")
     uid = config.get("uid")
-    if not view or uid is None or os.getuid() != 0:
+    if not view or uid is None or not hasattr(os, "getuid") or os.getuid() != 0:
         return
     from . import isolation
 
@@ -357,16 +377,24 @@ def main() -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
+    portable = config.get("channel") == "stdout"
+    if portable:
+        # the portable runner's channel is this process's standard output: keep it on a descriptor of
+        # its own (not inherited by processes the student starts) and send prints to the log instead
+        channel_fd = os.dup(1)
+        os.dup2(2, 1)
+    else:
+        channel_fd = int(config["fd"])
     isolate(config)
     os.chdir(config["cwd"])
-    apply_limits(config.get("limits", {}))
+    apply_limits(config.get("limits", {}), best_effort=portable)
     drop_privileges(config.get("uid"), config.get("gid"))
     die_with_parent()
     if config.get("probe"):
         probe()
         sys.stdout.flush()
         os._exit(0)
-    channel = Channel(int(config["fd"]), key)
+    channel = Channel(channel_fd, key)
     del key
     import autograder.race  # noqa: F401 - loaded before student code so that it is in the snapshot
     import autograder.testing.plugin  # noqa: F401

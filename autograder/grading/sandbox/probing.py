@@ -23,9 +23,12 @@ class Isolation:
     namespaces: bool = False  # ...in private mount and network namespaces with a rebuilt view
     cgroup: tuple[str, str] | None = None  # (v1 or v2, parent folder) of the per-child pids cgroups
     problems: tuple[str, ...] = ()  # what is weaker than the full sandbox, and why
+    portable: bool = False  # the portable runner (Windows, macOS, AUTOGRADER_PORTABLE): no POSIX process control
 
     def describe(self) -> str:
         """One line: how student code runs here."""
+        if self.portable:
+            return "student code runs as the grader's own user in a plain child process (the portable runner)"
         if not self.root:
             return "student code runs as the grader's own user, limited by resource limits only"
         who = "a fresh unprivileged user" if self.drop else "root"
@@ -50,7 +53,29 @@ def isolation() -> Isolation:
         return _isolation[0]
 
 
+def portable_requested() -> bool:
+    """Whether children run through the portable runner: off Linux always, on Linux when
+    ``AUTOGRADER_PORTABLE`` is set (to anything but 0), which is how its tests run it."""
+    return not sys.platform.startswith("linux") or os.environ.get("AUTOGRADER_PORTABLE", "0") not in ("", "0")
+
+
+def portable_gaps() -> tuple[str, ...]:
+    """What the portable runner cannot do on this system (it always keeps a child process, the wall-time
+    limits, killing a test that hangs with everything it started, and the authenticated results channel)."""
+    gaps = ["no change of user and no private view of the files (your code can read and write what you can)"]
+    try:
+        import resource  # noqa: F401
+    except ImportError:
+        gaps.append("no limit on CPU time, memory, processes, output size or open files (only the time limits)")
+    else:
+        if sys.platform == "darwin":
+            gaps.append("no memory limit (macOS does not enforce one)")
+    return tuple(gaps)
+
+
 def _decide() -> Isolation:
+    if portable_requested():
+        return Isolation(root=False, portable=True, problems=portable_gaps())
     if not hasattr(os, "getuid") or os.getuid() != 0:
         return Isolation(root=False, problems=(
             "the grader does not run as root, so student code runs as this user and can read and write what "
@@ -93,13 +118,21 @@ def _decide() -> Isolation:
 
 
 def announce(*, unprivileged_too: bool) -> None:
-    """Print one warning line when the sandbox is weaker than it could be (once per process).
+    """Print one line when the sandbox is weaker than it could be (once per process).
 
-    A student checking their own code as themselves needs no warning; an instructor grading a
-    class without root does (``unprivileged_too``).
+    A student checking their own code as themselves on Linux needs no warning; an instructor
+    grading a class without root does (``unprivileged_too``). The portable runner always says, in
+    one ``note`` line, which protections it lacks on this system.
     """
     iso = isolation()
-    if not iso.problems or (not iso.root and not unprivileged_too) or "warned" in _announced:
+    if not iso.problems or "warned" in _announced:
+        return
+    if iso.portable:
+        _announced.add("warned")
+        print(f"autograder: note: the portable runner checks your code in a child process with time limits, "
+              f"but here it has {'; '.join(iso.problems)}", file=sys.stderr)
+        return
+    if not iso.root and not unprivileged_too:
         return
     _announced.add("warned")
     print(f"autograder: warning: weaker sandbox: {'; '.join(iso.problems)}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import secrets
 import select
 import signal
@@ -87,6 +88,119 @@ def _nproc_limit_for_current_user(extra: int) -> int:
 
 
 
+class _PipeSource:
+    """The channel as a pipe the grader made (POSIX): read with ``select`` on its non-blocking end."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        os.set_blocking(fd, False)
+
+    def read(self, timeout: float) -> bytes | None:
+        """What arrived within ``timeout`` (``b""`` if nothing), or None at the end of the channel."""
+        try:
+            ready, _, _ = select.select([self.fd], [], [], timeout)
+        except InterruptedError:
+            return b""
+        if not ready:
+            return b""
+        try:
+            return os.read(self.fd, 1 << 16) or None
+        except BlockingIOError:
+            return b""
+
+    def rest(self) -> bytes:
+        """Whatever is still in the pipe once the child is gone."""
+        rest = b""
+        try:
+            while more := os.read(self.fd, 1 << 16):
+                rest += more
+        except (BlockingIOError, OSError):
+            pass
+        return rest
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+class _ThreadSource:
+    """The channel as a stream read by a thread (any platform: Windows cannot ``select`` a pipe)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._chunks: queue.Queue[bytes | None] = queue.Queue()
+        self._ended = False
+        self._thread = threading.Thread(target=self._pump, name="autograder-channel", daemon=True)
+        self._thread.start()
+
+    def _pump(self) -> None:
+        try:
+            while chunk := self._stream.read1(1 << 16):
+                self._chunks.put(chunk)
+        except (OSError, ValueError):
+            pass
+        self._chunks.put(None)
+
+    def read(self, timeout: float) -> bytes | None:
+        if self._ended:
+            time.sleep(min(timeout, 0.05))
+            return None
+        try:
+            chunk = self._chunks.get(timeout=timeout)
+        except queue.Empty:
+            return b""
+        if chunk is None:
+            self._ended = True
+        return chunk
+
+    def rest(self) -> bytes:
+        rest = b""
+        deadline = time.monotonic() + 1.0  # a process the child started may still hold the pipe open
+        while not self._ended and time.monotonic() < deadline:
+            chunk = self.read(0.05)
+            rest += chunk or b""
+        return rest
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        except OSError:
+            pass
+
+
+def _limit_values(limits: Limits, exercises: int, uid: int | None) -> dict[str, int]:
+    values = {
+        "cpu": int(limits.cpu_seconds * max(1, exercises)),
+        "as": limits.memory_bytes,
+        "fsize": limits.output_bytes,
+        "nofile": limits.open_files,
+        "core": 0,
+    }
+    if uid is not None:
+        values["nproc"] = limits.processes
+    elif hasattr(os, "getuid"):
+        values["nproc"] = _nproc_limit_for_current_user(limits.processes * 2)
+    return values
+
+
+def _portable_env(home: Path) -> dict[str, str]:
+    """The child's environment on the portable runner: what Windows needs to start Python, too."""
+    env = base_env(home)
+    if os.name == "nt":
+        for name in ("SYSTEMROOT", "SYSTEMDRIVE", "WINDIR", "COMSPEC", "PATHEXT", "PATH", "NUMBER_OF_PROCESSORS",
+                     "PROCESSOR_ARCHITECTURE"):
+            if name in os.environ:
+                env[name] = os.environ[name]
+        env["TEMP"] = env["TMP"] = env["USERPROFILE"] = str(home)
+    return env
+
+
+def _session() -> dict[str, Any]:
+    """Start the child in a session (POSIX) or process group (Windows) of its own, to kill all of it at once."""
+    if os.name == "nt":
+        return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+    return {"start_new_session": True}
+
+
 def run_child(
     files: dict[str, Path],
     plan: list[PlannedTest],
@@ -103,18 +217,8 @@ def run_child(
     uid = sandbox_uid()
     root, work = prepare_scratch(files, uid)
     run = ChildRun()
-    read_fd, write_fd = os.pipe()
     key = secrets.token_bytes(32)
     receiver = protocol.Receiver(key)
-    exercises = sorted({t.exercise for t in plan})
-    limit_values = {
-        "cpu": int(limits.cpu_seconds * max(1, len(exercises))),
-        "as": limits.memory_bytes,
-        "fsize": limits.output_bytes,
-        "nofile": limits.open_files,
-        "core": 0,
-        "nproc": limits.processes if uid is not None else _nproc_limit_for_current_user(limits.processes * 2),
-    }
     args = [
         "-p", "autograder.testing.plugin", "-p", "no:cacheprovider", "-p", "no:stepwise",
         "-p", "no:debugging", "--assert=plain", "-q", "--no-header", "-rN", "--color=no",
@@ -122,21 +226,32 @@ def run_child(
         "--ag-submission", str(work), "--ag-seed", str(seed), "--ag-replay", replay,
         *[t.node_id for t in plan],
     ]
-    config = {"key": key.hex(), "fd": write_fd, "cwd": str(work), "uid": uid, "gid": uid,
-              "limits": limit_values, "args": args,
+    config = {"key": key.hex(), "cwd": str(work), "uid": uid, "gid": uid,
+              "limits": _limit_values(limits, len({t.exercise for t in plan}), uid), "args": args,
               "isolate": view(root, plan, protect) if iso.namespaces and uid is not None else None}
     log_path = root / "child.log"
-    proc = None
+    proc: subprocess.Popen | None = None
+    source: _PipeSource | _ThreadSource | None = None
+    write_fd = -1
     group = _new_cgroup(iso, limits)
+    command = [sys.executable, "-I", "-m", "autograder.grading.child"]
     try:
         with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-I", "-m", "autograder.grading.child"],
-                stdin=subprocess.PIPE, stdout=log, stderr=log, pass_fds=(write_fd,),
-                start_new_session=True, cwd=str(work), env=base_env(work),
-            )
-        os.close(write_fd)
-        write_fd = -1
+            if iso.portable:
+                # the channel is the child's standard output, which it moves away from fd 1 before
+                # anything else runs (Windows has no pass_fds); its prints go to the log with stderr
+                config["channel"] = "stdout"
+                proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                                        cwd=str(work), env=_portable_env(work), **_session())
+                source = _ThreadSource(proc.stdout)
+            else:
+                read_fd, write_fd = os.pipe()
+                source = _PipeSource(read_fd)
+                config["fd"] = write_fd
+                proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=log, stderr=log, pass_fds=(write_fd,),
+                                        start_new_session=True, cwd=str(work), env=base_env(work))
+                os.close(write_fd)
+                write_fd = -1
         if group is not None:
             # the child is still waiting for its configuration: nothing of the student's has run yet
             try:
@@ -151,7 +266,7 @@ def run_child(
             proc.stdin.close()
         except OSError:
             pass
-        _watch(proc, read_fd, receiver, run, plan, limits, spent, cancel)
+        _watch(proc, source, receiver, run, plan, limits, spent, cancel)
     finally:
         if write_fd >= 0:
             os.close(write_fd)
@@ -160,7 +275,8 @@ def run_child(
             run.returncode = proc.returncode if run.returncode is None else run.returncode
         if group is not None and not group.remove():
             warn_once(f"could not remove the pids cgroup {group.path}")
-        os.close(read_fd)
+        if source is not None:
+            source.close()
         if not run.started_any:
             try:
                 run.error_text = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
@@ -183,9 +299,20 @@ def _new_cgroup(iso: Isolation, limits: Limits) -> isolation_mod.PidsCgroup | No
 
 def _kill(proc: subprocess.Popen, uid: int | None, group: isolation_mod.PidsCgroup | None = None) -> None:
     """Kill the child's process group, then everything it left: its cgroup, or every process of its user."""
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    elif proc.poll() is None:  # Windows: the child and every process it started
+        try:
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            pass
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    except OSError:
         pass
     if group is not None:
         group.kill_all()
@@ -197,7 +324,7 @@ def _kill(proc: subprocess.Popen, uid: int | None, group: isolation_mod.PidsCgro
         pass
 
 
-def _watch(proc: subprocess.Popen, fd: int, receiver: protocol.Receiver, run: ChildRun,
+def _watch(proc: subprocess.Popen, source: _PipeSource | _ThreadSource, receiver: protocol.Receiver, run: ChildRun,
            plan: list[PlannedTest], limits: Limits, spent: dict[str, float], cancel: threading.Event | None) -> None:
     """Read records until the end record, the child's death, or a deadline."""
 
@@ -212,7 +339,6 @@ def _watch(proc: subprocess.Popen, fd: int, receiver: protocol.Receiver, run: Ch
             return False
         return True
 
-    os.set_blocking(fd, False)
     known = {t.key for t in plan}
     start = time.monotonic()
     hello_deadline = start + max(60.0, limits.test_seconds)
@@ -253,7 +379,6 @@ def _watch(proc: subprocess.Popen, fd: int, receiver: protocol.Receiver, run: Ch
         now = time.monotonic()
         if cancel is not None and cancel.is_set():
             return
-        timeout = 0.1
         if run.begun is not None:
             used = spent.get(run.begun[0], 0.0) + (now - run.begun_at)
             if now - run.begun_at >= limits.test_seconds:
@@ -270,33 +395,18 @@ def _watch(proc: subprocess.Popen, fd: int, receiver: protocol.Receiver, run: Ch
         elif run.started_any and run.begun is None and now - start > limits.exercise_seconds * 4 + 60:
             run.killed_for = "stuck"
             return
-        try:
-            ready, _, _ = select.select([fd], [], [], timeout)
-        except InterruptedError:
-            continue
-        chunk = b""
-        if ready:
-            try:
-                chunk = os.read(fd, 1 << 16)
-            except BlockingIOError:
-                chunk = b""
-            if not chunk and proc.poll() is not None:
+        chunk = source.read(0.1)
+        if chunk is None:  # nothing more will come: the child closed the channel, or is gone
+            if proc.poll() is not None:
                 run.returncode = proc.returncode
                 return
+            time.sleep(0.02)
+            continue
         if chunk:
             if not consume(chunk):
                 return
         elif proc.poll() is not None:
             # the child is gone; whatever it wrote last may still be in the pipe
             run.returncode = proc.returncode
-            rest = b""
-            try:
-                while True:
-                    more = os.read(fd, 1 << 16)
-                    if not more:
-                        break
-                    rest += more
-            except (BlockingIOError, OSError):
-                pass
-            consume(rest)
+            consume(source.rest())
             return
