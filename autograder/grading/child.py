@@ -3,7 +3,9 @@
 The grader starts ``python -I -m autograder.grading.child`` and writes one JSON line on its standard
 input: the pipe's file descriptor (on the portable runner, for Windows and macOS, ``"channel":
 "stdout"``: its standard output is the channel), a one-time HMAC key, the limits, the user to
-become and pytest's arguments. The records are defined in :mod:`autograder.grading.protocol`. Before any student code is imported this process
+become and pytest's arguments. The records are defined in :mod:`autograder.grading.protocol`.
+(The grader may fork this process from :mod:`autograder.grading.zygote` instead of starting it.)
+Before any student code is imported this process
 
 * reads that line and closes standard input (the key is never visible to later readers of stdin),
 * when it is root and the grader asks for it, enters private mount and network namespaces and

@@ -32,6 +32,15 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
                           capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
+@pytest.fixture(autouse=True)
+def _stop_the_zygote():
+    """A test that runs the sandbox in this process starts a zygote: stop it (and its reader thread)."""
+    yield
+    from autograder.grading.sandbox import zygote
+
+    zygote.shutdown()
+
+
 @pytest.fixture(scope="session")
 def catalogs() -> dict[str, catalog_mod.SuiteCatalog]:
     """The hidden suites that exist in this checkout (counter now; the others once they are written)."""

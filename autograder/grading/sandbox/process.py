@@ -19,7 +19,9 @@ from typing import Any
 
 from .. import isolation as isolation_mod
 from .. import protocol
+from .. import zygote as zygote_server
 from ..protocol import Begin, Call, Collected, End, Hello, Result
+from . import zygote
 from .plan import Limits, PlannedTest
 from .probing import Isolation, announce, isolation, sandbox_uid, warn_once
 from .scratch import base_env, prepare_scratch, remove_scratch, view
@@ -230,7 +232,7 @@ def run_child(
               "limits": _limit_values(limits, len({t.exercise for t in plan}), uid), "args": args,
               "isolate": view(root, plan, protect) if iso.namespaces and uid is not None else None}
     log_path = root / "child.log"
-    proc: subprocess.Popen | None = None
+    proc: subprocess.Popen | zygote.ZygoteChild | None = None
     source: _PipeSource | _ThreadSource | None = None
     write_fd = -1
     group = _new_cgroup(iso, limits)
@@ -247,9 +249,15 @@ def run_child(
             else:
                 read_fd, write_fd = os.pipe()
                 source = _PipeSource(read_fd)
-                config["fd"] = write_fd
-                proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=log, stderr=log, pass_fds=(write_fd,),
-                                        start_new_session=True, cwd=str(work), env=base_env(work))
+                # forked from the pre-imported zygote where it can be; a fresh interpreter otherwise
+                proc = zygote.spawn(work, base_env(work), log.fileno(), write_fd)
+                if proc is not None:
+                    config["fd"] = zygote_server.CHANNEL_FD
+                else:
+                    config["fd"] = write_fd
+                    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=log, stderr=log,
+                                            pass_fds=(write_fd,), start_new_session=True, cwd=str(work),
+                                            env=base_env(work))
                 os.close(write_fd)
                 write_fd = -1
         if group is not None:
@@ -297,7 +305,8 @@ def _new_cgroup(iso: Isolation, limits: Limits) -> isolation_mod.PidsCgroup | No
         return None
 
 
-def _kill(proc: subprocess.Popen, uid: int | None, group: isolation_mod.PidsCgroup | None = None) -> None:
+def _kill(proc: subprocess.Popen | zygote.ZygoteChild, uid: int | None,
+          group: isolation_mod.PidsCgroup | None = None) -> None:
     """Kill the child's process group, then everything it left: its cgroup, or every process of its user."""
     if hasattr(os, "killpg"):
         try:
@@ -324,7 +333,8 @@ def _kill(proc: subprocess.Popen, uid: int | None, group: isolation_mod.PidsCgro
         pass
 
 
-def _watch(proc: subprocess.Popen, source: _PipeSource | _ThreadSource, receiver: protocol.Receiver, run: ChildRun,
+def _watch(proc: subprocess.Popen | zygote.ZygoteChild, source: _PipeSource | _ThreadSource,
+           receiver: protocol.Receiver, run: ChildRun,
            plan: list[PlannedTest], limits: Limits, spent: dict[str, float], cancel: threading.Event | None) -> None:
     """Read records until the end record, the child's death, or a deadline."""
 
