@@ -19,6 +19,7 @@ from . import sandbox
 from .export import split_feedback
 from .grader import explain
 from .model import STATUSES
+from .protocol import Status
 
 
 class CheckUsageError(ValueError):
@@ -30,7 +31,7 @@ class CheckLine:
     name: str
     title: str
     passed: bool
-    status: str
+    status: Status
     text: str
     replay: str
 
@@ -83,12 +84,12 @@ def run_check(exercise_name: str, path: str | None, *, seed: int | None = None, 
     for t in tests:
         verdict = verdicts[(exercise.name, t.name)]
         command = replay.format(seed=seed, test=t.name, module=exercise.name, file=cat.suite.name)
-        if verdict.record is not None and verdict.status in ("passed", "failed", "error", "skipped"):
+        if verdict.record is not None and verdict.status.from_plugin:
             text = str(verdict.record.get("feedback") or "")
             text = text.replace(str(target.resolve().parent) + "/", "")
         else:
             text = explain(verdict, exercise.file_name, limits)
-        lines.append(CheckLine(t.name, t.title, verdict.status == "passed", verdict.status, text, command))
+        lines.append(CheckLine(t.name, t.title, verdict.status == Status.PASSED, verdict.status, text, command))
     return seed, lines
 
 
@@ -97,7 +98,7 @@ def render(exercise: str, shown: str, seed: int, lines: list[CheckLine]) -> str:
     out = [f"Checking {shown} against the {exercise} tests (seed {seed})", ""]
     for line in lines:
         mark = "PASS" if line.passed else "FAIL"
-        label = "" if line.passed or line.status == "failed" else f" [{STATUSES.get(line.status, line.status)}]"
+        label = "" if line.passed or line.status == Status.FAILED else f" [{STATUSES.get(line.status, line.status)}]"
         out.append(f"{mark}  {line.title}{label}")
         if not line.passed:
             parts = split_feedback(line.text)

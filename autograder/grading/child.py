@@ -1,8 +1,11 @@
 """The child process that runs a student's code under pytest, sandboxed, and reports on a private pipe.
 
 The grader starts ``python -I -m autograder.grading.child`` and writes one JSON line on its standard
-input: the pipe's file descriptor, a one-time HMAC key, the limits, the user to become and pytest's
-arguments. Before any student code is imported this process
+input: the pipe's file descriptor (on the portable runner, for Windows and macOS, ``"channel":
+"stdout"``: its standard output is the channel), a one-time HMAC key, the limits, the user to
+become and pytest's arguments. The records are defined in :mod:`autograder.grading.protocol`.
+(The grader may fork this process from :mod:`autograder.grading.zygote` instead of starting it.)
+Before any student code is imported this process
 
 * reads that line and closes standard input (the key is never visible to later readers of stdin),
 * when it is root and the grader asks for it, enters private mount and network namespaces and
@@ -23,10 +26,8 @@ an ``end`` record; a child that exits without it has crashed, whatever its exit 
 from __future__ import annotations
 
 import builtins
-import hmac
 import json
 import os
-import resource
 import signal
 import sys
 import time
@@ -35,48 +36,20 @@ from typing import Any
 
 import pytest
 
-PROTOCOL = 1
+try:
+    import resource
+except ImportError:  # Windows: the portable runner keeps its time limits only
+    resource = None  # type: ignore[assignment]
+
+from .protocol import PROTOCOL, TAMPERED_EXIT, Begin, Call, Channel, Collected, End, Hello, Result, TestId, sign
+
+__all__ = ["PROTOCOL", "TAMPERED_EXIT", "Channel", "sign", "main"]  # Channel and sign live in .protocol
+
 SNAPSHOT_PREFIXES = ("autograder", "_pytest", "pytest", "pluggy")
 WATCHED_HOOKS = (
     "pytest_runtest_protocol", "pytest_runtest_setup", "pytest_runtest_call", "pytest_runtest_teardown",
     "pytest_runtest_makereport", "pytest_runtest_logreport", "pytest_pyfunc_call", "pytest_report_teststatus",
 )
-TAMPERED_EXIT = 70
-
-
-def sign(key_mac: Any, seq: int, payload: str) -> str:
-    """The HMAC of one record (``key_mac`` is an ``hmac`` object made with the key)."""
-    mac = key_mac.copy()
-    mac.update(f"{seq} {payload}".encode())
-    return mac.hexdigest()
-
-
-class Channel:
-    """Writes authenticated records on the pipe; refuses to write from a forked copy of this process."""
-
-    def __init__(self, fd: int, key: bytes) -> None:
-        self._fd = fd
-        self._mac = hmac.new(key, digestmod="sha256")
-        self._seq = 0
-        self._pid = os.getpid()
-        self._write = os.write
-        self._dumps = json.dumps
-        self._getpid = os.getpid
-
-    def send(self, record: dict[str, Any]) -> None:
-        if self._getpid() != self._pid:
-            return
-        payload = self._dumps(record, sort_keys=True, default=str)
-        line = f"{self._seq} {sign(self._mac, self._seq, payload)} {payload}\n".encode()
-        self._seq += 1
-        view = memoryview(line)
-        while view:
-            written = self._write(self._fd, view)
-            view = view[written:]
-
-    @property
-    def pid(self) -> int:
-        return self._pid
 
 
 # ------------------------------------------------------------------------------------ integrity
@@ -190,13 +163,13 @@ class ChannelPlugin:
         self._exit = os._exit
         self._exercise: str | None = None
 
-    def _identity(self, item: Any) -> dict[str, str]:
+    def _identity(self, item: Any) -> TestId:
         module = getattr(getattr(item, "module", None), "STUDENT_MODULE", "")
-        return {"module": str(module), "test": item.name}
+        return TestId(str(module), item.name)
 
     def pytest_collection_finish(self, session: Any) -> None:
         self.integrity = Integrity(session.config)
-        self.channel.send({"t": "collected", "tests": [self._identity(i) for i in session.items]})
+        self.channel.send(Collected(tuple(self._identity(i) for i in session.items)))
 
     def pytest_sessionfinish(self, session: Any) -> None:
         # checked here, before pytest's own clean-up puts back what its plugins had patched
@@ -206,15 +179,15 @@ class ChannelPlugin:
         if os.getpid() != self.channel.pid:
             self._exit(0)  # a forked copy of this process got back into pytest's loop
         identity = self._identity(item)
-        if self._exercise is not None and identity["module"] != self._exercise:
+        if self._exercise is not None and identity.module != self._exercise:
             # what one exercise's tests left (processes, memory) must not starve the next exercise's:
             # when it cannot be cleared here, this child ends between two tests and the grader runs
             # the remaining tests in a fresh one
             if not clear_strays() or worn_out():
                 self._exit(0)
-        self._exercise = identity["module"]
+        self._exercise = identity.module
         self.record = None
-        self.channel.send({"t": "begin", **identity})
+        self.channel.send(Begin(identity.module, identity.test))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
@@ -222,7 +195,8 @@ class ChannelPlugin:
             self._exit(0)  # a forked copy (a fork bomb's) whose test phase ended: it has nothing to say
 
     def pytest_runtest_call(self, item: Any) -> None:
-        self.channel.send({"t": "call", **self._identity(item)})
+        identity = self._identity(item)
+        self.channel.send(Call(identity.module, identity.test))
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         for key, value in getattr(report, "user_properties", []):
@@ -234,7 +208,7 @@ class ChannelPlugin:
             self._exit(0)
         changed = self.integrity.changes() if self.integrity is not None else []
         record = dict(self.record) if self.record is not None else None
-        self.channel.send({"t": "result", "record": record, "tampered": changed[:8]})
+        self.channel.send(Result(record, tuple(changed[:8])))
         if changed:
             self._exit(TAMPERED_EXIT)  # nothing this process says from now on can be trusted
         self.record = None
@@ -271,6 +245,8 @@ def clear_strays(rounds: int = 200) -> bool:
     count against the process limit of the tests that follow. Processes that left the group are
     beyond this; the grader kills them with the child's cgroup (or user) at the end.
     """
+    if not hasattr(os, "getpgrp") or not os.path.isdir("/proc"):
+        return True  # no way to list a process group here (Windows, macOS): the grader kills it at the end
     me, group = os.getpid(), os.getpgrp()
     for _ in range(rounds):
         while True:
@@ -295,6 +271,8 @@ def clear_strays(rounds: int = 200) -> bool:
 def worn_out() -> bool:
     """Whether this process still maps more than half its address-space limit (a memory bomb's blocks,
     still referenced from the failure they caused), so the next tests might not even start a thread."""
+    if resource is None:
+        return False
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft == resource.RLIM_INFINITY:
         return False
@@ -308,8 +286,13 @@ def worn_out() -> bool:
     return False
 
 
-def apply_limits(limits: dict[str, int]) -> None:
-    """Set each resource limit (soft and hard) that is given; keep the lower of old and new."""
+def apply_limits(limits: dict[str, int], *, best_effort: bool = False) -> None:
+    """Set each resource limit (soft and hard) that is given; keep the lower of old and new.
+
+    ``best_effort`` (the portable runner): skip a limit this system does not have or refuses.
+    """
+    if resource is None:
+        return
     names = {
         "cpu": resource.RLIMIT_CPU, "as": resource.RLIMIT_AS, "nproc": resource.RLIMIT_NPROC,
         "fsize": resource.RLIMIT_FSIZE, "nofile": resource.RLIMIT_NOFILE, "core": resource.RLIMIT_CORE,
@@ -318,16 +301,20 @@ def apply_limits(limits: dict[str, int]) -> None:
         which = names.get(name)
         if which is None or value is None:
             continue
-        soft, hard = resource.getrlimit(which)
-        new = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        if which == resource.RLIMIT_CPU:
-            resource.setrlimit(which, (new, new + 2))  # SIGXCPU first, SIGKILL two seconds later
-        else:
-            resource.setrlimit(which, (new, new))
+        try:
+            soft, hard = resource.getrlimit(which)
+            new = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            if which == resource.RLIMIT_CPU:
+                resource.setrlimit(which, (new, new + 2))  # SIGXCPU first, SIGKILL two seconds later
+            else:
+                resource.setrlimit(which, (new, new))
+        except (ValueError, OSError):
+            if not best_effort:
+                raise
 
 
 def drop_privileges(uid: int | None, gid: int | None) -> None:
-    if uid is None or os.getuid() != 0:
+    if uid is None or not hasattr(os, "getuid") or os.getuid() != 0:
         return
     os.setgroups([])
     os.setgid(gid if gid is not None else uid)
@@ -338,6 +325,8 @@ def drop_privileges(uid: int | None, gid: int | None) -> None:
 
 def die_with_parent() -> None:
     """Ask Linux to kill this process when the grader dies (PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return
     try:
         import ctypes
 
@@ -351,7 +340,7 @@ def isolate(config: dict[str, Any]) -> None:
     """As root, about to become the sandbox user: private namespaces and a view that user can run in."""
     view = config.get("isolate")
     uid = config.get("uid")
-    if not view or uid is None or os.getuid() != 0:
+    if not view or uid is None or not hasattr(os, "getuid") or os.getuid() != 0:
         return
     from . import isolation
 
@@ -390,27 +379,35 @@ def main() -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
+    portable = config.get("channel") == "stdout"
+    if portable:
+        # the portable runner's channel is this process's standard output: keep it on a descriptor of
+        # its own (not inherited by processes the student starts) and send prints to the log instead
+        channel_fd = os.dup(1)
+        os.dup2(2, 1)
+    else:
+        channel_fd = int(config["fd"])
     isolate(config)
     os.chdir(config["cwd"])
-    apply_limits(config.get("limits", {}))
+    apply_limits(config.get("limits", {}), best_effort=portable)
     drop_privileges(config.get("uid"), config.get("gid"))
     die_with_parent()
     if config.get("probe"):
         probe()
         sys.stdout.flush()
         os._exit(0)
-    channel = Channel(int(config["fd"]), key)
+    channel = Channel(channel_fd, key)
     del key
     import autograder.race  # noqa: F401 - loaded before student code so that it is in the snapshot
     import autograder.testing.plugin  # noqa: F401
 
-    channel.send({"t": "hello", "protocol": PROTOCOL, "uid": os.getuid(), "pid": os.getpid()})
+    channel.send(Hello(PROTOCOL, os.getuid() if hasattr(os, "getuid") else -1, os.getpid()))
     plugin = ChannelPlugin(channel)
     exit_code = -1
     try:
         exit_code = int(pytest.main(list(config["args"]), plugins=[plugin]))
     finally:
-        channel.send({"t": "end", "exit": exit_code, "tampered": plugin.final_changes[:8]})
+        channel.send(End(exit_code, tuple(plugin.final_changes[:8])))
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)

@@ -26,6 +26,7 @@ from autograder.exercises import EXERCISES
 
 from . import timeline as timeline_mod
 from .model import STATUSES, ExerciseResult, SubmissionResult, TestResult, format_points
+from .protocol import Status
 
 CSV_HEADER = ["student", *EXERCISES.keys(), "total"]
 
@@ -259,7 +260,7 @@ _NUMBERS = re.compile(r"-?\d+(\.\d+)?")
 
 def mistake_key(test: TestResult) -> str:
     """What a failure says, with its numbers blanked, so that the same mistake groups together."""
-    if test.status in ("missing", "timeout", "crashed", "tampered"):
+    if test.status in (Status.MISSING, Status.TIMEOUT, Status.CRASHED, Status.TAMPERED):
         return STATUSES[test.status]
     first = split_feedback(test.feedback).what.splitlines()[0] if test.feedback.strip() else test.status
     return _NUMBERS.sub("N", first)[:160]

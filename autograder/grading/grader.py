@@ -29,6 +29,7 @@ from .canary import run_canary
 from .discover import Skipped, StudentFiles, discover, in_shard
 from .gradebook import Gradebook
 from .model import ExerciseResult, SubmissionResult, TestResult, format_points
+from .protocol import Cause, ExerciseStatus, Reason, Status
 
 PACKAGE_DIR = Path(autograder.__file__).resolve().parent
 HIDDEN_REPLAY = "autograder check {module} {module}.py --hidden --seed {seed} --test {test}"
@@ -85,10 +86,10 @@ def _student_outcome(outcome: Any) -> dict[str, Any] | None:
 def explain(verdict: sandbox.Verdict, file_name: str, limits: sandbox.Limits) -> str:
     """Student-facing words for a test that left no verdict of its own (hang, crash, tampering)."""
     reason = verdict.reason
-    importing = reason.endswith(";import")
-    reason = reason.removesuffix(";import")
-    if verdict.status == "timeout":
-        if reason == "exercise-budget":
+    cause = reason.cause
+    importing = reason.during_import
+    if verdict.status == Status.TIMEOUT:
+        if cause == Cause.EXERCISE_BUDGET:
             return (f"This exercise used up its time limit ({limits.exercise_seconds:g} seconds for all its tests) "
                     "before this test could finish, so it earns no points.")
         if importing:
@@ -98,11 +99,11 @@ def explain(verdict: sandbox.Verdict, file_name: str, limits: sandbox.Limits) ->
         return (f"This test did not finish within {limits.test_seconds:g} seconds, so it was stopped. Your code "
                 "probably hangs: an endless loop, a deadlock (threads waiting for each other), or a wait "
                 "that nothing ends.")
-    if verdict.status == "crashed":
+    if verdict.status == Status.CRASHED:
         during = f"while {file_name} was being imported" if importing else "while this test ran"
-        if reason.startswith("exit"):
+        if cause == Cause.EXIT:
             return (f"The test process ended {during}: your code called os._exit() (or exited some other way "
-                    f"that skips clean-up; status {reason.split()[-1]}). Never end the process from library code.")
+                    f"that skips clean-up; status {reason.detail}). Never end the process from library code.")
         causes = {
             "SIGXCPU": "your code used more than its CPU-time limit (an endless computation?)",
             "SIGXFSZ": f"your code printed or wrote more than {limits.output_bytes // sandbox.MiB} MB",
@@ -111,13 +112,14 @@ def explain(verdict: sandbox.Verdict, file_name: str, limits: sandbox.Limits) ->
             "SIGABRT": "Python itself aborted",
             "SIGBUS": "Python itself crashed (a bus error)",
         }
-        cause = causes.get(reason, f"it was ended by {reason}")
-        return f"The test process died {during}: {cause}."
-    if verdict.status == "tampered":
-        what = reason if reason not in ("exit", "channel") else "the grader's results channel"
+        name = reason.detail if cause == Cause.SIGNAL else cause.value
+        cause_text = causes.get(name, f"it was ended by {name}")
+        return f"The test process died {during}: {cause_text}."
+    if verdict.status == Status.TAMPERED:
+        what = reason.detail if cause == Cause.CHANGED else "the grader's results channel"
         return (f"Your code changed part of pytest or of the grader ({what}). A test that does that cannot be "
                 "trusted, so it earns no points. Test your code; don't patch the tests.")
-    if reason == "not-collected":
+    if cause == Cause.NOT_COLLECTED:
         return "This test was not found when the suite was collected: tell your instructor."
     return "The grader could not run this test (it gave up after several attempts): tell your instructor."
 
@@ -157,8 +159,9 @@ def grade_submission(
         if path is None:
             message = (f"No {exercise.file_name} was found in your submission, so this exercise earns 0 of "
                        f"{format_points(cat.max_points)} points.")
-            tests = [TestResult(t.name, t.title, t.points, 0.0, "missing", feedback=message) for t in cat.tests]
-            exercises.append(ExerciseResult(name, exercise.title, cat.max_points, "missing", None, message, tests))
+            tests = [TestResult(t.name, t.title, t.points, 0.0, Status.MISSING, feedback=message) for t in cat.tests]
+            exercises.append(ExerciseResult(name, exercise.title, cat.max_points, ExerciseStatus.MISSING, None,
+                                            message, tests))
             continue
         tests = []
         for t in cat.tests:
@@ -166,27 +169,28 @@ def grade_submission(
             replay_cmd = replay.format(module=name, seed=seed, test=t.name, file=cat.suite.name)
             test_seed = sandbox_seed(seed, t.name)
             if verdict is None:
-                verdict = sandbox.Verdict(sandbox.PlannedTest(name, cat.suite, t.name), "error", reason="gave-up")
+                verdict = sandbox.Verdict(sandbox.PlannedTest(name, cat.suite, t.name), Status.ERROR,
+                                          reason=Reason(Cause.GAVE_UP))
             # no record at all: the sandbox could not run the test, which is the grader's fault, not the student's
-            grader_fault = verdict.status == "error" and verdict.record is None
+            grader_fault = verdict.status == Status.ERROR and verdict.record is None
             record = verdict.record or {}
             status = verdict.status
-            if status in ("passed", "failed", "error", "skipped") and verdict.record is not None:
+            if status.from_plugin and verdict.record is not None:
                 feedback = _scrub(str(record.get("feedback") or ""))
-                if status == "error" and not feedback:
+                if status == Status.ERROR and not feedback:
                     feedback = "This test could not run."
-                if status == "skipped":
+                if status == Status.SKIPPED:
                     feedback = feedback or "This test was skipped, so it earns no points."
             else:
                 feedback = explain(verdict, exercise.file_name, limits)
-            points = t.points if status == "passed" else 0.0
+            points = t.points if status == Status.PASSED else 0.0
             tests.append(TestResult(
                 name=t.name, title=t.title, max_points=t.points, points=points, status=status,
-                feedback=feedback, replay="" if status == "passed" else replay_cmd, seed=test_seed,
+                feedback=feedback, replay="" if status == Status.PASSED else replay_cmd, seed=test_seed,
                 duration=round(verdict.duration, 3),
-                outcome=_student_outcome(record.get("outcome")) if status != "passed" else None,
+                outcome=_student_outcome(record.get("outcome")) if status != Status.PASSED else None,
                 # a failed test's notes are part of its feedback already
-                notes=[_scrub(str(n)) for n in record.get("notes") or []] if status == "passed" else [],
+                notes=[_scrub(str(n)) for n in record.get("notes") or []] if status == Status.PASSED else [],
                 grader_fault=grader_fault,
             ))
         note = files.notes.get(name, "")
@@ -200,8 +204,8 @@ def grade_submission(
                 test.feedback = (f"Not run: {exercise.file_name} could not be loaded ({first}). The whole "
                                  "explanation is at the top of this exercise.")
                 test.replay = ""
-        exercises.append(ExerciseResult(name, exercise.title, cat.max_points, "graded", files.relative(path), note,
-                                        tests))
+        exercises.append(ExerciseResult(name, exercise.title, cat.max_points, ExerciseStatus.GRADED,
+                                        files.relative(path), note, tests))
     return SubmissionResult(
         student=files.student, exercises=exercises, seed=seed, grader_version=grader_version(),
         duration=round(time.monotonic() - started, 3), graded_at=time.time(),

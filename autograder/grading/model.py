@@ -9,16 +9,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .protocol import ExerciseStatus, Status
+
+__all__ = ["STATUSES", "ExerciseResult", "ExerciseStatus", "Status", "SubmissionResult", "TestResult",
+           "format_points"]
+
 # What a test's status means for a student; "passed" is the only status that earns points.
-STATUSES = {
-    "passed": "passed",
-    "failed": "failed",
-    "error": "could not run",
-    "timeout": "ran out of time",
-    "crashed": "crashed",
-    "tampered": "interfered with the grader",
-    "missing": "file missing",
-    "skipped": "not run",
+STATUSES: dict[Status, str] = {
+    Status.PASSED: "passed",
+    Status.FAILED: "failed",
+    Status.ERROR: "could not run",
+    Status.TIMEOUT: "ran out of time",
+    Status.CRASHED: "crashed",
+    Status.TAMPERED: "interfered with the grader",
+    Status.MISSING: "file missing",
+    Status.SKIPPED: "not run",
 }
 
 
@@ -30,7 +35,7 @@ class TestResult:
     title: str
     max_points: float
     points: float
-    status: str
+    status: Status
     feedback: str = ""
     replay: str = ""
     seed: int | None = None
@@ -41,7 +46,10 @@ class TestResult:
 
     @property
     def passed(self) -> bool:
-        return self.status == "passed"
+        return self.status == Status.PASSED
+
+    def __post_init__(self) -> None:
+        self.status = Status(self.status)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,10 +66,13 @@ class ExerciseResult:
     name: str
     title: str
     max_points: float
-    status: str  # graded, missing
+    status: ExerciseStatus
     file: str | None = None
     message: str = ""
     tests: list[TestResult] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.status = ExerciseStatus(self.status)
 
     @property
     def points(self) -> float:

@@ -13,6 +13,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from autograder.grading import sandbox
+
 from .conftest import (
     FAST_LIMITS,
     GRADESCOPE_SCHEMA,
@@ -170,6 +172,8 @@ def test_races_are_drawn_as_timelines_with_one_lane_per_thread(graded):
 def test_student_code_could_not_write_the_graders_files(graded):
     if os.getuid() != 0:
         pytest.skip("without root, student code runs as the grader's own user, which may write OUT")
+    if not sandbox.privileges_dropped():
+        pytest.skip(f"this machine cannot run student code as an unprivileged user: {sandbox.isolation().problems}")
     out: Path = graded["out"]
     assert not (out / "pwned.txt").exists()  # the submission tried to create it while the grader ran
     expected = {"gradebook.sqlite", "grades.csv", "report.html"} | {p.name for p in graded["subs"].iterdir()}
@@ -177,6 +181,9 @@ def test_student_code_could_not_write_the_graders_files(graded):
 
 
 def test_a_fork_bomb_meets_the_process_limit_rather_than_only_the_time_limit(graded):
+    iso = sandbox.isolation()
+    if iso.root and not iso.drop and iso.cgroup is None:
+        pytest.skip(f"as root with neither a user change nor a pids cgroup, no process limit applies: {iso.problems}")
     results = load_json(graded["out"] / "fork-bomb" / "results.json")
     counter_tests = [t for t in results["tests"] if t["name"].startswith("counter: ")]
     assert counter_tests and all("failed with BlockingIOError" in t["output"] for t in counter_tests), \

@@ -44,5 +44,6 @@ def run_canary(version: str, *, seed: int = 1, limits: sandbox.Limits = sandbox.
             if verdict is not None and verdict.record:
                 feedback = str(verdict.record.get("feedback") or "").strip().splitlines()[0:1]
                 feedback = f": {feedback[0]}" if feedback else ""
-            reason = f" ({verdict.reason})" if verdict is not None and verdict.reason else ""
+            why = str(verdict.reason) if verdict is not None else ""
+            reason = f" ({why})" if why and why != "unknown" else ""
             raise GraderFault(f"its self-test {test.name} ended {status}{reason}{feedback}")
