@@ -175,8 +175,9 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             frame = frame.f_back
         return None
 
-    def refuse(what: str, frame: Any) -> None:
-        where = f"{os.path.basename(frame.f_code.co_filename)} line {frame.f_lineno}" if frame is not None else ""
+    def refuse(what: str, frame: Any, where: str = "") -> None:
+        if not where and frame is not None:
+            where = f"{os.path.basename(frame.f_code.co_filename)} line {frame.f_lineno}"
         if len(events) < maxcount:
             events.append(Refusal(what, where))
         raise Refused(f"The grader refused this: your code {what}. Code under test may not reach into the grader.")
@@ -247,7 +248,10 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                 # a thread starting: threading.settrace()/setprofile() hooks are the student's doing
                 hook = getattr(threading, "_trace_hook" if event == "sys.settrace" else "_profile_hook", None)
                 if hook is not None and not own_engine(hook):
-                    culprit = frame
+                    code = getattr(hook, "__code__", None)
+                    where = (f"{os.path.basename(code.co_filename)} line {code.co_firstlineno}"
+                             if code is not None else "threading.settrace")
+                    refuse(WORDS[event], frame, where)
             if culprit is not None:
                 refuse(WORDS[event], culprit)
             return

@@ -87,19 +87,27 @@ class LeakFilter:
         return False
 
     def clean(self, text: str) -> tuple[str, int]:
-        """``text`` without its secret lines (each run of them becomes one marker line), and how many went."""
+        """``text`` without its secret lines, and how many went.
+
+        Each run of secret lines becomes one marker line; when a text holds several, everything
+        from the first to the last goes (the short lines between them belong to the same copy).
+        """
         if not text:
             return text, 0
+        lines = text.split("\n")
+        marks = [i for i, line in enumerate(lines) if self._is_secret(line)]
+        if not marks:
+            return text, 0
+        if len(marks) >= 3:
+            return "\n".join([*lines[:marks[0]], REMOVED, *lines[marks[-1] + 1:]]), len(marks)
         out: list[str] = []
-        removed = 0
-        for line in text.split("\n"):
-            if self._is_secret(line):
-                removed += 1
+        for i, line in enumerate(lines):
+            if i in marks:
                 if not out or out[-1] != REMOVED:
                     out.append(REMOVED)
             else:
                 out.append(line)
-        return ("\n".join(out), removed) if removed else (text, 0)
+        return "\n".join(out), len(marks)
 
     def clean_value(self, value: Any) -> tuple[Any, int]:
         """Strings inside lists and dicts too."""
