@@ -256,6 +256,7 @@ class ChannelPlugin:
         self.record = None
         if self._watch is not None:
             self._watch.forget()
+            guard_hooks.unlink_config()
         self.channel.send({"t": "begin", **identity})
 
     @pytest.hookimpl(tryfirst=True)

@@ -50,6 +50,9 @@ WATCHED = frozenset({
     "function.__new__", "compile", "open", "cpython.PyInterpreterState_Clear", "sys._current_exceptions",
 }) | CTYPES_EVENTS
 
+MONITORING = ("set_events", "set_local_events", "register_callback", "free_tool_id", "use_tool_id",
+              "restart_events")
+
 # what each refused request was, in words for a student
 WORDS = {
     "sys._getframe": "looked at the grader's call stack (sys._getframe / inspect)",
@@ -288,6 +291,25 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
         del events[:]
         return taken
 
+    def guarded(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            culprit = behind(getframe(1))
+            if culprit is not None:
+                refuse(f"called sys.monitoring.{name}(), which the grader uses to run threads", culprit)
+            return original(*args, **kwargs)
+
+        wrapper.__name__ = name
+        return wrapper
+
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is not None:
+        # sys.monitoring raises no audit event but register_callback's: student code that switched the
+        # engine's INSTRUCTION events off for its own code would escape it (the engine keeps its own
+        # references to the originals, taken when it was imported)
+        for name in MONITORING:
+            original = getattr(monitoring, name, None)
+            if original is not None:
+                setattr(monitoring, name, guarded(name, original))
     sys.addaudithook(hook)
     return drain
 

@@ -49,6 +49,23 @@ class Watch:
         return guard.shadowed(self.roots, self.own)
 
 
+def unlink_config() -> None:
+    """Cut the one path from a module global to pytest's config that a test run leaves.
+
+    pytest's assertion plugin puts the running item's config (and a closure holding the item) in
+    ``_pytest.assertion.util`` for rewritten asserts; the grader runs with ``--assert=plain``, so
+    nothing reads them, and from the config every plugin (the results channel too) is reachable
+    by walking attributes, without gc or frames. Called as each test starts, after that plugin set them.
+    """
+    from _pytest.assertion import util
+    from _pytest.mark import structures
+
+    structures.MARK_GEN._config = None  # only checks marker names, with --strict-markers
+    util._config = None
+    util._reprcompare = None
+    util._assertion_pass = None
+
+
 def checkout_folders() -> list[str]:
     """With an editable install the package lives in a repository checkout: its other folders
     (``.git``, ``tests``, ``solutions``, ``benchmarks``...) are the instructor's, and the child's

@@ -92,6 +92,9 @@ ATTACKS = {
     "code_new": "def run():\n    return {'c': str(run.__code__.replace(co_filename='/x.py'))}\n",
     "current_frames": "import sys\ndef run():\n    return {'n': len(sys._current_frames())}\n",
 }
+if sys.version_info >= (3, 12):  # the engine's backend there: switching its events off for one's own code
+    ATTACKS["monitoring"] = ("import sys\ndef run():\n    for tool in range(6):\n"
+                             "        sys.monitoring.set_local_events(tool, run.__code__, 0)\n    return {}\n")
 
 
 def run_guarded(tmp_path: Path, source: str) -> dict:
