@@ -41,11 +41,13 @@ try:
 except ImportError:  # Windows: the portable runner keeps its time limits only
     resource = None  # type: ignore[assignment]
 
+from autograder.grading import guard_hooks
+
 from .protocol import PROTOCOL, TAMPERED_EXIT, Begin, Call, Channel, Collected, End, Hello, Result, TestId, sign
 
 __all__ = ["PROTOCOL", "TAMPERED_EXIT", "Channel", "sign", "main"]  # Channel and sign live in .protocol
 
-SNAPSHOT_PREFIXES = ("autograder", "_pytest", "pytest", "pluggy")
+SNAPSHOT_PREFIXES = ("autograder", "_pytest", "pytest", "pluggy", "faker")
 WATCHED_HOOKS = (
     "pytest_runtest_protocol", "pytest_runtest_setup", "pytest_runtest_call", "pytest_runtest_teardown",
     "pytest_runtest_makereport", "pytest_runtest_logreport", "pytest_pyfunc_call", "pytest_report_teststatus",
@@ -61,6 +63,14 @@ def _members(value: Any) -> list[tuple[str, Any]]:
     if isinstance(value, types.FunctionType):
         out.append((".__code__", value.__code__))
         out.append((".__defaults__", value.__defaults__))
+        out.append((".__kwdefaults__", value.__kwdefaults__))
+        for index, cell in enumerate(value.__closure__ or ()):
+            try:
+                inner = cell.cell_contents
+            except ValueError:  # an empty cell
+                continue
+            if isinstance(inner, (types.FunctionType, type)):  # a decorator's wrapped function
+                out.append((f".__closure__[{index}]", inner))
     elif isinstance(value, property):
         for part in ("fget", "fset"):
             function = getattr(value, part)
@@ -77,6 +87,20 @@ def _members(value: Any) -> list[tuple[str, Any]]:
 def _watched(value: Any) -> bool:
     return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, property,
                               staticmethod, classmethod, types.ModuleType))
+
+
+def _resolve(obj: Any, suffix: str) -> Any:
+    for part in suffix.strip(".").split("."):
+        if part.startswith("__closure__["):
+            cells = getattr(obj, "__closure__", None) or ()
+            index = int(part[len("__closure__["):-1])
+            try:
+                obj = cells[index].cell_contents
+            except (IndexError, ValueError):
+                return None
+            continue
+        obj = getattr(obj, part, None)
+    return obj
 
 
 class Integrity:
@@ -121,17 +145,21 @@ class Integrity:
             return frozenset()
         return frozenset(id(p) for p in self._config.pluginmanager.get_plugins())
 
-    def changes(self) -> list[str]:
+    def changes(self, _vars: Any = vars, _modules: Any = sys.modules, _resolve: Any = _resolve,
+                _len: Any = len) -> list[str]:
+        # the builtins and helpers it needs are bound when this module is imported, before any student
+        # code, so replacing builtins.vars or this module's _resolve cannot blind it
         changed: list[str] = []
         for name, module in self._modules.items():
-            if sys.modules.get(name) is not module:
+            if _modules.get(name) is not module:
                 changed.append(f"sys.modules[{name!r}]")
         for (label, holder, attr, expected), (_, _, members) in zip(self._entries, self._deep):
-            current = vars(holder).get(attr, None) if isinstance(holder, type) else getattr(holder, attr, None)
+            current = _vars(holder).get(attr, None)
             if current is not expected:
                 changed.append(label)
                 continue
-            for suffix, value in members[1:]:
+            for index in range(1, _len(members)):
+                suffix, value = members[index]
                 now = _resolve(expected, suffix)
                 if now is not value:
                     changed.append(label + suffix)
@@ -143,20 +171,16 @@ class Integrity:
         return changed
 
 
-def _resolve(obj: Any, suffix: str) -> Any:
-    for part in suffix.strip(".").split("."):
-        obj = getattr(obj, part, None)
-    return obj
-
-
 # ------------------------------------------------------------------------------- pytest plugin
 
 
 class ChannelPlugin:
     """Reports each test on the channel and checks the snapshot after it."""
 
-    def __init__(self, channel: Channel) -> None:
+    def __init__(self, channel: Channel, watch: guard_hooks.Watch | None = None) -> None:
         self.channel = channel
+        self._watch = watch
+        self._check = Integrity.changes  # bound now: a replaced Integrity.changes is seen, not called
         self.integrity: Integrity | None = None
         self.record: dict[str, Any] | None = None
         self.final_changes: list[str] = []
@@ -173,7 +197,23 @@ class ChannelPlugin:
 
     def pytest_sessionfinish(self, session: Any) -> None:
         # checked here, before pytest's own clean-up puts back what its plugins had patched
-        self.final_changes = self.integrity.changes() if self.integrity is not None else []
+        self.final_changes = self._changes()[0]
+
+    def _changes(self) -> tuple[list[str], bool]:
+        """What went wrong during the last test, and whether this process can still be trusted.
+
+        A missing or replaced integrity checker is itself tampering, never "nothing changed";
+        requests the guard refused changed nothing, so the next tests can run in this process.
+        """
+        if type(self.integrity) is not Integrity:
+            return ["the grader's integrity checker"], False
+        changed = self._check(self.integrity)
+        refused: list[str] = []
+        if self._watch is not None:
+            shadows = self._watch.shadowed()
+            changed += shadows
+            refused = self._watch.refused()
+        return changed + refused, not changed
 
     def pytest_runtest_protocol(self, item: Any, nextitem: Any) -> None:
         if os.getpid() != self.channel.pid:
@@ -187,6 +227,9 @@ class ChannelPlugin:
                 self._exit(0)
         self._exercise = identity.module
         self.record = None
+        if self._watch is not None:
+            self._watch.forget()
+            guard_hooks.unlink_config()
         self.channel.send(Begin(identity.module, identity.test))
 
     @pytest.hookimpl(tryfirst=True)
@@ -206,10 +249,12 @@ class ChannelPlugin:
     def pytest_runtest_logfinish(self, nodeid: str, location: Any) -> None:
         if os.getpid() != self.channel.pid:
             self._exit(0)
-        changed = self.integrity.changes() if self.integrity is not None else []
+        changed, trusted = self._changes()
+        if self._watch is not None:
+            self._watch.forget()
         record = dict(self.record) if self.record is not None else None
         self.channel.send(Result(record, tuple(changed[:8])))
-        if changed:
+        if not trusted:
             self._exit(TAMPERED_EXIT)  # nothing this process says from now on can be trusted
         self.record = None
 
@@ -345,8 +390,9 @@ def isolate(config: dict[str, Any]) -> None:
     from . import isolation
 
     gid = config.get("gid") if config.get("gid") is not None else uid
+    protect = list(view.get("protect", [])) + guard_hooks.checkout_folders()
     isolation.isolate(int(uid), int(gid), reach=list(view.get("reach", [])), writable=list(view.get("writable", [])),
-                      protect=list(view.get("protect", [])), network=bool(view.get("network", True)))
+                      protect=protect, network=bool(view.get("network", True)))
 
 
 def probe() -> None:
@@ -401,8 +447,9 @@ def main() -> None:
     import autograder.race  # noqa: F401 - loaded before student code so that it is in the snapshot
     import autograder.testing.plugin  # noqa: F401
 
+    watch = guard_hooks.prepare(config)  # the audit hook: before any student code runs
     channel.send(Hello(PROTOCOL, os.getuid() if hasattr(os, "getuid") else -1, os.getpid()))
-    plugin = ChannelPlugin(channel)
+    plugin = ChannelPlugin(channel, watch)
     exit_code = -1
     try:
         exit_code = int(pytest.main(list(config["args"]), plugins=[plugin]))
@@ -414,4 +461,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # run the real module's main(), not this __main__ copy's: the objects that decide verdicts then
+    # live in autograder.grading.child, inside the integrity snapshot
+    from autograder.grading import child as _entry
+
+    _entry.main()

@@ -28,7 +28,7 @@ from . import timeline as timeline_mod
 from .model import STATUSES, ExerciseResult, SubmissionResult, TestResult, format_points
 from .protocol import Status
 
-CSV_HEADER = ["student", *EXERCISES.keys(), "total"]
+CSV_HEADER = ["student", *EXERCISES.keys(), "total", "flags"]
 
 _env: Environment | None = None
 
@@ -251,6 +251,7 @@ def grades_csv(results: list[SubmissionResult]) -> str:
             exercise = result.exercise(name)
             row.append(format_points(exercise.points) if exercise is not None else "")
         row.append(format_points(result.points))
+        row.append("; ".join(result.flags))  # tampering and the static screen's findings, for review
         writer.writerow(row)
     return buffer.getvalue()
 
@@ -323,6 +324,7 @@ def class_summary(results: list[SubmissionResult]) -> dict[str, Any]:
         "tests": tests,
         "mistakes": common,
         "results": results,
+        "flagged": [r for r in results if r.flags],
     }
 
 

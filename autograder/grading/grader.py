@@ -24,7 +24,7 @@ from typing import Any
 import autograder
 
 from . import catalog as catalog_mod
-from . import export, sandbox
+from . import export, guard_leaks, guard_screen, sandbox
 from .canary import run_canary
 from .discover import Skipped, StudentFiles, discover, in_shard
 from .gradebook import Gradebook
@@ -117,8 +117,10 @@ def explain(verdict: sandbox.Verdict, file_name: str, limits: sandbox.Limits) ->
         return f"The test process died {during}: {cause_text}."
     if verdict.status == Status.TAMPERED:
         what = reason.detail if cause == Cause.CHANGED else "the grader's results channel"
-        return (f"Your code changed part of pytest or of the grader ({what}). A test that does that cannot be "
-                "trusted, so it earns no points. Test your code; don't patch the tests.")
+        return (f"Your code reached into the grader or changed part of it, and the grader refused or caught it: "
+                f"{what}. Code under test may not touch the grader's memory, call stack, tracing, files or "
+                "results, so a test where that happens earns no points and your instructor is told. "
+                "Test your code; don't patch the tests.")
     if cause == Cause.NOT_COLLECTED:
         return "This test was not found when the suite was collected: tell your instructor."
     return "The grader could not run this test (it gave up after several attempts): tell your instructor."
@@ -152,6 +154,8 @@ def grade_submission(
             copies.setdefault(helper, path)
     verdicts = sandbox.run_tests(copies, plan, seed=seed, replay=replay, limits=limits, cancel=cancel,
                                  protect=protect) if plan else {}
+    leaks = guard_leaks.leak_filter([cat.suite for cat in catalogs.values()]).allowing(_texts(copies))
+    flags: list[str] = []
     exercises = []
     for name, cat in catalogs.items():
         exercise = cat.exercise
@@ -193,6 +197,7 @@ def grade_submission(
                 notes=[_scrub(str(n)) for n in record.get("notes") or []] if status == Status.PASSED else [],
                 grader_fault=grader_fault,
             ))
+        flags += _guard_tests(name, tests, leaks)
         note = files.notes.get(name, "")
         shared = _one_cause(tests)
         if shared:
@@ -206,9 +211,10 @@ def grade_submission(
                 test.replay = ""
         exercises.append(ExerciseResult(name, exercise.title, cat.max_points, ExerciseStatus.GRADED,
                                         files.relative(path), note, tests))
+    flags += [f"review: {f.text()}" for f in guard_screen.screen_files(copies)]
     return SubmissionResult(
         student=files.student, exercises=exercises, seed=seed, grader_version=grader_version(),
-        duration=round(time.monotonic() - started, 3), graded_at=time.time(),
+        duration=round(time.monotonic() - started, 3), graded_at=time.time(), flags=flags,
     )
 
 
@@ -221,6 +227,47 @@ def _one_cause(tests: list[TestResult]) -> str:
     if len(texts) != 1:
         return ""
     return texts.pop()
+
+
+def _texts(copies: dict[str, Path]) -> list[str]:
+    out = []
+    for path in copies.values():
+        try:
+            out.append(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            pass
+    return out
+
+
+LEAK_NOTE = ("Part of this feedback was removed: it repeated lines of the hidden tests or of the reference "
+             "solution, which your code read or printed. That counts as tampering, so this test earns no points.")
+
+
+def _guard_tests(exercise: str, tests: list[TestResult], leaks: guard_leaks.LeakFilter) -> list[str]:
+    """Remove hidden material from what the student sees; the flags for the instructor."""
+    leaked = 0
+    for i, test in enumerate(tests):
+        feedback, n_feedback = leaks.clean(test.feedback)
+        notes, n_notes = leaks.clean_value(test.notes)
+        outcome, n_outcome = leaks.clean_value(test.outcome)
+        removed = n_feedback + n_notes + n_outcome
+        if removed:
+            leaked += removed
+            tests[i] = TestResult(
+                name=test.name, title=test.title, max_points=test.max_points, points=0.0, status=Status.TAMPERED,
+                feedback=f"{feedback}\n\n{LEAK_NOTE}".strip(), replay=test.replay, seed=test.seed,
+                duration=test.duration, outcome=outcome, notes=notes, grader_fault=test.grader_fault)
+    flags = []
+    tampered = [t for t in tests if t.status == Status.TAMPERED]
+    if tampered:
+        reason = tampered[0].feedback.split("\n")[0]
+        reason = reason.split("caught it: ", 1)[-1].split(". Code under test may not", 1)[0][:300]
+        flags.append(f"tampering: {exercise}, {len(tampered)} test{'s' if len(tampered) != 1 else ''} "
+                     f"earned nothing ({reason})")
+    if leaked:
+        flags.append(f"leak: {leaked} line{'s' if leaked != 1 else ''} of hidden tests or solutions removed "
+                     f"from {exercise}'s feedback")
+    return flags
 
 
 def sandbox_seed(base: int, test_name: str) -> int:

@@ -101,6 +101,8 @@ class SubmissionResult:
     fingerprint: str = ""
     duration: float = 0.0
     graded_at: float = 0.0
+    # for the instructor: tampering the grader refused or found, and the static screen's findings
+    flags: list[str] = field(default_factory=list)
 
     @property
     def points(self) -> float:

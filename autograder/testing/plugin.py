@@ -65,6 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config._ag_results = {}  # type: ignore[attr-defined]
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistSeed(), "autograder-xdist-seed")
+    config.pluginmanager.register(_Results(config), "autograder-results")
 
 
 class _XdistSeed:
@@ -148,7 +149,9 @@ def load_student_module(name: str, folder: Path) -> Any:
     sys.modules.pop(name, None)
     folder_text = str(Path(folder).resolve())
     if folder_text not in sys.path:
-        sys.path.insert(0, folder_text)  # so worker processes can import it by name
+        # last, so worker processes can import it by name while nothing in the folder can stand in
+        # for a module of the standard library, pytest, Faker or the grader
+        sys.path.append(folder_text)
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     sys.modules[name] = module
@@ -260,21 +263,17 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     CONTEXT.replay = ""
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    for key, value in getattr(report, "user_properties", []):
-        if key == RESULT_KEY:
-            config = _CONFIG.get("config")
-            if config is not None:
+class _Results:
+    """Collects the result records; holds the config itself, so no module global leads to it."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self._config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        for key, value in getattr(report, "user_properties", []):
+            if key == RESULT_KEY:
                 # node ids lose their folder for suites outside the rootdir: key by file as well
-                config._ag_results[(value.get("suite", ""), value["id"])] = value
-
-
-_CONFIG: dict[str, Any] = {}
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_sessionstart(session: pytest.Session) -> None:
-    _CONFIG["config"] = session.config
+                self._config._ag_results[(value.get("suite", ""), value["id"])] = value  # type: ignore[attr-defined]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

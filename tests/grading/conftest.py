@@ -68,9 +68,9 @@ def counter_variant(kind: str) -> str:
     elif kind == "os_exit_midway":  # ends the process, but only from count_concurrently
         old = '    ### BEGIN SOLUTION\n    counter = Counter()'
         new = '    ### BEGIN SOLUTION\n    import os\n    os._exit(0)\n    counter = Counter()'
-    elif kind == "segfault":  # crashes Python whenever increment runs
+    elif kind == "segfault":  # crashes Python whenever increment runs (ctypes would be refused as tampering)
         old = "        with self._lock:\n            self._value += amount"
-        new = "        import ctypes\n        ctypes.string_at(0)\n" + old
+        new = "        import faulthandler\n        faulthandler._sigsegv()\n" + old
     elif kind == "syntax_error":
         return "class Counter\n    pass\n"
     elif kind == "import_error":

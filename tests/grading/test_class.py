@@ -87,7 +87,7 @@ def test_the_batch_finishes_with_every_student_in_the_gradebook(graded, catalogs
     done = graded["done"]
     assert done.returncode == 0, done.stderr
     rows = read_csv(graded["out"] / "grades.csv")
-    assert rows[0] == ["student", "counter", "file_writer", "vending_machine", "prime_checker", "total"]
+    assert rows[0] == ["student", "counter", "file_writer", "vending_machine", "prime_checker", "total", "flags"]
     students = sorted(p.name for p in graded["subs"].iterdir())
     assert [r[0] for r in rows[1:]] == students
 

@@ -23,7 +23,6 @@ from typing import Any
 
 import pytest
 
-from autograder.testing import plugin
 from autograder.testing.feedback import CONTEXT
 from autograder.testing.plugin import RESULT_KEY, STUDENT_LOADER, _points, _title
 
@@ -104,7 +103,6 @@ def _quiet() -> Iterator[io.StringIO]:
     course plugin's per-process state as it was (this run may be nested in another pytest run)."""
     buffer = io.StringIO()
     saved = sys.stdout, sys.stderr, os.environ.pop("PYTEST_ADDOPTS", None)
-    plugin_config = dict(plugin._CONFIG)
     context = (CONTEXT.seed, CONTEXT.replay)
     sys.stdout = sys.stderr = buffer
     try:
@@ -113,8 +111,6 @@ def _quiet() -> Iterator[io.StringIO]:
         sys.stdout, sys.stderr = saved[0], saved[1]
         if saved[2] is not None:
             os.environ["PYTEST_ADDOPTS"] = saved[2]
-        plugin._CONFIG.clear()
-        plugin._CONFIG.update(plugin_config)
         CONTEXT.seed, CONTEXT.replay = context
 
 

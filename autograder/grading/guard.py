@@ -1,0 +1,337 @@
+"""The child's guard: an audit hook (PEP 578) that refuses student code's reach into the grader.
+
+:func:`install` is called in the child before any student code runs. The hook it adds cannot be
+removed; for each audit event it decides from the innermost Python frames whether the request comes
+from student code (a file in the submission's folder, or code the student compiled) and, if so,
+refuses it (raises :class:`Refused`) and records it in plain words. What it refuses:
+
+* walks over the grader's objects and frames: ``gc.get_objects/get_referrers/get_referents``,
+  ``sys._current_frames``, ``sys._getframe`` called by student code itself or through ``inspect``,
+  ``traceback.walk_stack/walk_tb``, ``bdb``; ``tb_frame``, ``gi_frame``, ``cr_frame``, ``ag_frame``
+  read by student code (``traceback.format_exc()`` and friends keep working: the frames stay inside
+  the standard library);
+* changing functions that are not the student's own (``__code__``, ``__defaults__``,
+  ``__kwdefaults__``, ``__bases__``), reading their ``__code__``, making code objects
+  (``code.__new__``, ``code.replace``, ``marshal.loads``), compiling code under a file name outside
+  the submission (it would pass for the grader's);
+* switching tracing or monitoring (``sys.settrace``, ``sys.setprofile``, ``threading.settrace``,
+  ``sys.monitoring.register_callback``), adding audit hooks, ctypes;
+* opening the hidden suites, the reference solutions, the repository checkout or ``/proc/*/mem``.
+
+The standard library's own use of these (namedtuple, enum, typing, logging, warnings, dataclasses,
+multiprocessing's ctypes) is never refused: only requests whose first frame outside the helper
+modules (inspect, traceback's walkers, bdb/pdb, ctypes) is student code are.
+
+``frame.f_code`` is not watched: it fires an event on every opcode the engine traces, and a frame
+can no longer be obtained by student code in the first place.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+FRAME_ATTRS = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})
+CODE_ATTRS = frozenset({"__code__", "gi_code", "cr_code", "ag_code"})
+WATCHED_READS = FRAME_ATTRS | CODE_ATTRS
+SET_ATTRS = frozenset({"__code__", "__defaults__", "__kwdefaults__", "__bases__", "__class__"})
+CTYPES_EVENTS = frozenset({
+    "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.string_at", "ctypes.wstring_at",
+    "ctypes.addressof", "ctypes.cdata", "ctypes.cdata/buffer", "ctypes.PyObj_FromPtr", "ctypes.call_function",
+    "ctypes.get_errno", "ctypes.set_errno", "ctypes.seh_exception",
+})
+WATCHED = frozenset({
+    "object.__getattr__", "object.__setattr__", "sys._getframe", "sys._getframemodulename",
+    "sys._current_frames", "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys.settrace",
+    "sys.setprofile", "sys.monitoring.register_callback", "sys.addaudithook", "code.__new__", "marshal.loads",
+    "function.__new__", "compile", "open", "cpython.PyInterpreterState_Clear", "sys._current_exceptions",
+}) | CTYPES_EVENTS
+
+MONITORING = ("set_events", "set_local_events", "register_callback", "free_tool_id", "use_tool_id",
+              "restart_events")
+
+# what each refused request was, in words for a student
+WORDS = {
+    "sys._getframe": "looked at the grader's call stack (sys._getframe / inspect)",
+    "sys._getframemodulename": "looked at the grader's call stack (sys._getframemodulename)",
+    "sys._current_frames": "looked at every thread's call stack (sys._current_frames)",
+    "gc.get_objects": "searched the grader's memory (gc.get_objects)",
+    "gc.get_referrers": "searched the grader's memory (gc.get_referrers)",
+    "gc.get_referents": "searched the grader's memory (gc.get_referents)",
+    "sys.settrace": "switched tracing (sys.settrace / threading.settrace), which the grader uses to run threads",
+    "sys.setprofile": "switched profiling (sys.setprofile), which the grader uses",
+    "sys.monitoring.register_callback": "registered a sys.monitoring callback, which the grader uses to run threads",
+    "sys.addaudithook": "added an audit hook",
+    "code.__new__": "made a code object (types.CodeType / code.replace)",
+    "marshal.loads": "loaded code with marshal",
+    "function.__new__": "made a function from a code object",
+    "sys._current_exceptions": "looked at every thread's exception (sys._current_exceptions)",
+}
+
+
+class Refused(RuntimeError):
+    """Raised into student code that asked for something the grader does not allow."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One refused request: what it was (plain words) and where the student's code made it."""
+
+    what: str
+    where: str
+
+    def text(self) -> str:
+        return f"{self.what} ({self.where})" if self.where else self.what
+
+
+def _real(path: str) -> str:
+    try:
+        return os.path.realpath(path)
+    except (OSError, ValueError):
+        return path
+
+
+def secret_paths(suites: Iterable[str]) -> list[str]:
+    """Files and folders student code must not open: the hidden suites, the solutions, a repository checkout."""
+    out = {_real(s) for s in suites}
+    import autograder
+
+    package = os.path.dirname(_real(autograder.__file__))
+    exercises = os.path.join(package, "exercises")
+    if os.path.isdir(exercises):
+        for name in os.listdir(exercises):
+            hidden = os.path.join(exercises, name, "hidden_tests.py")
+            if os.path.isfile(hidden):
+                out.add(hidden)
+    root = os.path.dirname(package)
+    if os.path.exists(os.path.join(root, "pyproject.toml")) or os.path.exists(os.path.join(root, ".git")):
+        # an editable install: the package lives in a checkout, whose other parts are the instructor's
+        for name in (".git", "tests", "solutions", "benchmarks", ".ci"):
+            out.add(os.path.join(root, name))
+    data = os.path.join(package, "_data", "solutions")
+    out.add(data)
+    return sorted(out)
+
+
+def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[], list[Refusal]]:
+    """Add the audit hook; returns ``drain()``, which hands over (and forgets) what was refused since its last call.
+
+    ``student_roots``: folders whose files are the student's (the work folder, the scratch root).
+    ``secrets``: files and folders (real paths) student code may not open.
+    The hook's state lives only in this closure: nothing in a module's globals leads to it.
+    """
+    import _thread
+    import bdb
+    import ctypes
+    import inspect
+    import threading
+    import traceback
+
+    roots = tuple(sorted({_real(r).rstrip(os.sep) + os.sep for r in student_roots} |
+                         {str(r).rstrip(os.sep) + os.sep for r in student_roots}))
+    secret_files = frozenset(s for s in secrets)
+    secret_dirs = tuple(s.rstrip(os.sep) + os.sep for s in secrets)
+    helper_files = frozenset(_real(m.__file__) for m in (inspect, bdb) if getattr(m, "__file__", None)) | frozenset(
+        m.__file__ for m in (inspect, bdb) if getattr(m, "__file__", None))
+    try:
+        import pdb
+
+        helper_files |= {pdb.__file__, _real(pdb.__file__)}
+    except Exception:  # noqa: BLE001 - pdb is optional here
+        pass
+    ctypes_dir = os.path.dirname(ctypes.__file__) + os.sep
+    traceback_file = traceback.__file__
+    walkers = frozenset({"walk_stack", "walk_tb"})
+    threading_file = threading.__file__
+    compiled: set[str] = set()
+    events: list[Refusal] = []
+    busy: set[int] = set()
+    get_ident = _thread.get_ident
+    getframe = sys._getframe
+    realpath = _real
+    maxcount = 200
+
+    def is_student(filename: str) -> bool:
+        return filename.startswith(roots) or filename in compiled
+
+    def behind(frame: Any) -> Any:
+        """The student frame that made this request (skipping helper modules), or None."""
+        while frame is not None:
+            code = frame.f_code
+            name = code.co_filename
+            if is_student(name):
+                return frame
+            if name in helper_files or name.startswith(ctypes_dir) or (
+                    name == traceback_file and code.co_name in walkers):
+                frame = frame.f_back
+                continue
+            return None
+        return None
+
+    def on_stack(frame: Any) -> Any:
+        while frame is not None:
+            if is_student(frame.f_code.co_filename):
+                return frame
+            frame = frame.f_back
+        return None
+
+    def refuse(what: str, frame: Any, where: str = "") -> None:
+        if not where and frame is not None:
+            where = f"{os.path.basename(frame.f_code.co_filename)} line {frame.f_lineno}"
+        if len(events) < maxcount:
+            events.append(Refusal(what, where))
+        raise Refused(f"The grader refused this: your code {what}. Code under test may not reach into the grader.")
+
+    def own_function(obj: Any) -> bool:
+        code = getattr(obj, "__code__", None)
+        if code is None:
+            module = sys.modules.get(getattr(obj, "__module__", "") or "")
+            return is_student(getattr(module, "__file__", "") or "")
+        return is_student(getattr(code, "co_filename", ""))
+
+    def decide(event: str, args: tuple[Any, ...]) -> None:
+        frame = getframe(2)
+        if event == "object.__getattr__":
+            attr = args[1] if len(args) > 1 else ""
+            if attr in FRAME_ATTRS:
+                culprit = behind(frame)
+                if culprit is not None:
+                    refuse(f"read {attr}, a way into the grader's frames", culprit)
+            elif attr in CODE_ATTRS:
+                culprit = behind(frame)
+                if culprit is not None and not own_function(args[0]):
+                    refuse(f"read the {attr} of code that is not yours", culprit)
+            return
+        if event == "object.__setattr__":
+            attr = args[1] if len(args) > 1 else ""
+            if attr in SET_ATTRS:
+                culprit = behind(frame)
+                if culprit is not None and not own_function(args[0]):
+                    refuse(f"replaced {attr} of {getattr(args[0], '__qualname__', type(args[0]).__name__)}, "
+                           "which is not yours", culprit)
+            return
+        if event == "open":
+            path = args[0] if args else None
+            if isinstance(path, bytes):
+                path = os.fsdecode(path)
+            if not isinstance(path, str):
+                return
+            full = realpath(path)
+            secret = full in secret_files or full.startswith(secret_dirs) or (
+                full.startswith("/proc/") and full.endswith(("/mem", "/environ")))
+            if secret:
+                culprit = on_stack(frame)
+                if culprit is not None:
+                    refuse(f"opened {os.path.basename(full)}, a file of the grader's that students may not read",
+                           culprit)
+            return
+        if event == "compile":
+            culprit = behind(frame)
+            if culprit is None:
+                return
+            filename = args[1] if len(args) > 1 else ""
+            if isinstance(filename, bytes):
+                filename = os.fsdecode(filename)
+            filename = str(filename)
+            if filename.startswith("<") or is_student(filename) or not os.path.isabs(filename):
+                compiled.add(filename)
+                return
+            refuse(f"compiled code under the name of a file that is not yours ({os.path.basename(filename)})", culprit)
+        if event in CTYPES_EVENTS:
+            culprit = behind(frame)
+            if culprit is not None:
+                refuse("used ctypes to reach memory or C functions directly", culprit)
+            return
+        if event in ("sys.settrace", "sys.setprofile"):
+            culprit = on_stack(frame)
+            if culprit is None and frame is not None and frame.f_code.co_filename == threading_file:
+                # a thread starting: threading.settrace()/setprofile() hooks are the student's doing
+                hook = getattr(threading, "_trace_hook" if event == "sys.settrace" else "_profile_hook", None)
+                if hook is not None and not own_engine(hook):
+                    code = getattr(hook, "__code__", None)
+                    where = (f"{os.path.basename(code.co_filename)} line {code.co_firstlineno}"
+                             if code is not None else "threading.settrace")
+                    refuse(WORDS[event], frame, where)
+            if culprit is not None:
+                refuse(WORDS[event], culprit)
+            return
+        if event in ("sys._getframe", "sys._getframemodulename"):
+            culprit = behind(frame)
+            if culprit is not None:
+                refuse(WORDS[event], culprit)
+            return
+        culprit = on_stack(frame) if event.startswith(("gc.", "sys._current", "sys.monitoring", "sys.addaudithook")) \
+            else behind(frame)
+        if culprit is not None:
+            refuse(WORDS.get(event, event), culprit)
+
+    def own_engine(hook: Any) -> bool:
+        code = getattr(hook, "__code__", None)
+        return code is not None and not is_student(code.co_filename) and "autograder" in code.co_filename
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event not in WATCHED:
+            return
+        if event == "object.__getattr__" and (len(args) < 2 or args[1] not in WATCHED_READS):
+            return
+        me = get_ident()
+        if me in busy:
+            return
+        busy.add(me)
+        try:
+            decide(event, args)
+        finally:
+            busy.discard(me)
+
+    def drain() -> list[Refusal]:
+        taken = list(events)
+        del events[:]
+        return taken
+
+    def guarded(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            culprit = behind(getframe(1))
+            if culprit is not None:
+                refuse(f"called sys.monitoring.{name}(), which the grader uses to run threads", culprit)
+            return original(*args, **kwargs)
+
+        wrapper.__name__ = name
+        return wrapper
+
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is not None:
+        # sys.monitoring raises no audit event but register_callback's: student code that switched the
+        # engine's INSTRUCTION events off for its own code would escape it (the engine keeps its own
+        # references to the originals, taken when it was imported)
+        for name in MONITORING:
+            original = getattr(monitoring, name, None)
+            if original is not None:
+                setattr(monitoring, name, guarded(name, original))
+    sys.addaudithook(hook)
+    return drain
+
+
+def student_modules(folder: str) -> frozenset[str]:
+    """The module names the student's own files provide (their exercise files and helpers)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return frozenset()
+    return frozenset(n[:-3] for n in names if n.endswith(".py"))
+
+
+def shadowed(roots: Iterable[str], own: frozenset[str]) -> list[str]:
+    """Modules loaded from the submission's folders that are not the student's own files (shadowing)."""
+    prefixes = tuple(sorted({_real(r).rstrip(os.sep) + os.sep for r in roots}))
+    found = []
+    for name, module in list(sys.modules.items()):
+        filename = getattr(module, "__file__", None)
+        if not isinstance(filename, str) or not _real(filename).startswith(prefixes):
+            continue
+        if name.split(".")[0] in own and "." not in name:
+            continue
+        found.append(f"a module named {name!r} was loaded from your folder, in place of the one the grader uses")
+    return found

@@ -1,0 +1,119 @@
+"""The child's side of the guard, as one call from :mod:`autograder.grading.child`.
+
+:func:`prepare` runs before any student code: it imports what the suites use lazily (so a file in
+the submission's folder cannot stand in for it), installs the audit hook of
+:mod:`autograder.grading.guard`, and returns a :class:`Watch` that the child's plugin asks after
+every test what was refused and which modules came from the submission's folders.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import guard
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What the child's plugin asks after each test."""
+
+    _drain: Callable[[], list[guard.Refusal]]
+    roots: tuple[str, ...]
+    own: frozenset[str]
+    secrets: tuple[str, ...] = ()
+
+    def forget(self) -> None:
+        """Drop the hidden suites' lines from linecache (a failure's traceback puts them there, and
+        student code could read them from the cache without opening the file)."""
+        import linecache
+
+        dirs = tuple(s.rstrip(os.sep) + os.sep for s in self.secrets)
+        for name in list(linecache.cache):
+            real = os.path.realpath(name) if isinstance(name, str) and not name.startswith("<") else ""
+            if real and (real in self.secrets or real.startswith(dirs)):
+                linecache.cache.pop(name, None)
+
+    def refused(self) -> list[str]:
+        """Requests refused since the last call, in plain words with the student's file and line."""
+        seen: list[str] = []
+        for refusal in self._drain():
+            text = refusal.text()
+            if text not in seen:
+                seen.append(text)
+        return seen
+
+    def shadowed(self) -> list[str]:
+        return guard.shadowed(self.roots, self.own)
+
+
+def unlink_config() -> None:
+    """Cut the one path from a module global to pytest's config that a test run leaves.
+
+    pytest's assertion plugin puts the running item's config (and a closure holding the item) in
+    ``_pytest.assertion.util`` for rewritten asserts; the grader runs with ``--assert=plain``, so
+    nothing reads them, and from the config every plugin (the results channel too) is reachable
+    by walking attributes, without gc or frames. Called as each test starts, after that plugin set them.
+    """
+    from _pytest.assertion import util
+    from _pytest.mark import structures
+
+    structures.MARK_GEN._config = None  # only checks marker names, with --strict-markers
+    util._config = None
+    util._reprcompare = None
+    util._assertion_pass = None
+
+
+def checkout_folders() -> list[str]:
+    """With an editable install the package lives in a repository checkout: its other folders
+    (``.git``, ``tests``, ``solutions``, ``benchmarks``...) are the instructor's, and the child's
+    view hides them (folders that hold something the child needs, like a virtual environment
+    inside the checkout, are made read-only instead)."""
+    import autograder
+
+    package = os.path.dirname(os.path.realpath(autograder.__file__))
+    root = os.path.dirname(package)
+    if not (os.path.exists(os.path.join(root, "pyproject.toml")) or os.path.exists(os.path.join(root, ".git"))):
+        return []
+    keep = {os.path.basename(package), "assignments"}
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return []
+    return [os.path.join(root, n) for n in sorted(names) if n not in keep and os.path.isdir(os.path.join(root, n))]
+
+
+def _preimport() -> None:
+    """Load what the suites and the plugin would otherwise import during a test."""
+    import concurrent.futures  # noqa: F401
+    import multiprocessing  # noqa: F401
+    import multiprocessing.pool  # noqa: F401
+    import queue  # noqa: F401
+    import statistics  # noqa: F401
+    import tempfile  # noqa: F401
+
+    from faker import Faker
+
+    Faker().seed_instance(0)  # loads the default locale's providers
+
+
+def _suites(args: list[str]) -> list[str]:
+    return [a.split("::", 1)[0] for a in args if "::" in a]
+
+
+def prepare(config: dict[str, Any]) -> Watch:
+    """Before student code: import what the grader needs, then install the audit hook."""
+    args = [str(a) for a in config.get("args", [])]
+    work = str(config.get("cwd") or os.getcwd())
+    roots = [work]
+    if "--ag-submission" in args:
+        roots.append(args[args.index("--ag-submission") + 1])
+    if "--rootdir" in args:
+        roots.append(args[args.index("--rootdir") + 1])
+    _preimport()
+    own = guard.student_modules(work)
+    secrets = guard.secret_paths(_suites(args))
+    drain = guard.install(roots, secrets)
+    return Watch(drain, tuple(roots), own, tuple(secrets))

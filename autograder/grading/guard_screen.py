@@ -1,0 +1,165 @@
+"""A static screen of each submission's source, before anything runs: constructs that introspect or
+tamper (gc, frames, code objects, ctypes, sys.modules/sys.path/builtins writes, exec of built
+strings, the grader's names, writing .py files, raw file descriptors, /proc).
+
+A finding is a flag for the instructor's review (file:line and what), never a zero by itself: a
+student may have a good reason, and what actually reaches into the grader at run time is refused
+and costs points on its own (see :mod:`autograder.grading.guard`).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+MODULES = {
+    "gc": "imports gc (the garbage collector can hand out the grader's objects)",
+    "ctypes": "imports ctypes (direct memory access)",
+    "inspect": "imports inspect (frames, source of other modules)",
+    "importlib": "imports importlib (loading modules by hand)",
+    "marshal": "imports marshal (code objects)",
+    "bdb": "imports bdb (a debugger's frames)",
+    "pdb": "imports pdb (a debugger's frames)",
+    "builtins": "imports builtins",
+    "autograder": "imports the grader",
+    "pytest": "imports pytest",
+    "_pytest": "imports pytest's internals",
+    "pluggy": "imports pluggy (pytest's plugin system)",
+    "faker": "imports Faker (the grader's test data)",
+}
+ATTRIBUTES = {
+    "_getframe": "sys._getframe (the call stack)", "_current_frames": "sys._current_frames",
+    "_getframemodulename": "sys._getframemodulename", "currentframe": "inspect.currentframe",
+    "stack": None, "f_back": "frame.f_back", "f_locals": "frame.f_locals", "f_globals": "frame.f_globals",
+    "f_trace": "frame.f_trace (switches tracing)", "f_trace_opcodes": "frame.f_trace_opcodes (switches tracing)",
+    "f_code": "frame.f_code", "tb_frame": "traceback.tb_frame", "gi_frame": "generator.gi_frame",
+    "cr_frame": "coroutine.cr_frame", "ag_frame": "async generator.ag_frame", "__code__": "__code__",
+    "__globals__": "__globals__", "__closure__": "__closure__", "cell_contents": "cell_contents",
+    "__subclasses__": "__subclasses__", "__builtins__": "__builtins__", "settrace": "settrace",
+    "setprofile": "setprofile", "monitoring": "sys.monitoring", "addaudithook": "sys.addaudithook",
+    "get_objects": "gc.get_objects", "get_referrers": "gc.get_referrers", "get_referents": "gc.get_referents",
+    "getsource": "inspect.getsource", "getsourcefile": "inspect.getsourcefile",
+}
+NAMES = ("autograder", "pytest", "_pytest", "hidden_tests", "pluggy", "ChannelPlugin", "Integrity", "solutions/")
+BUILDERS = {"exec", "eval", "compile", "__import__"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One construct for the instructor to look at."""
+
+    file: str
+    line: int
+    what: str
+
+    def text(self) -> str:
+        return f"{self.file}:{self.line}: {self.what}"
+
+
+def _dotted(node: ast.AST) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+class _Screen(ast.NodeVisitor):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found: list[Finding] = []
+
+    def add(self, node: ast.AST, what: str) -> None:
+        self.found.append(Finding(self.name, getattr(node, "lineno", 0), what))
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            what = MODULES.get(alias.name.split(".")[0])
+            if what:
+                self.add(node, what)
+        self.generic_visit(node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        what = MODULES.get((node.module or "").split(".")[0])
+        if what:
+            self.add(node, what)
+        for alias in node.names:
+            if alias.name in ATTRIBUTES and ATTRIBUTES[alias.name]:
+                self.add(node, f"uses {ATTRIBUTES[alias.name]}")
+        self.generic_visit(node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        what = ATTRIBUTES.get(node.attr)
+        if what:
+            self.add(node, f"uses {what}")
+        dotted = _dotted(node)
+        if isinstance(node.ctx, (ast.Store, ast.Del)) and dotted.startswith(("sys.", "builtins.")):
+            self.add(node, f"assigns {dotted}")
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        dotted = _dotted(node.value)
+        if dotted in ("sys.modules", "sys.path", "__builtins__") and isinstance(node.ctx, (ast.Store, ast.Del)):
+            self.add(node, f"writes {dotted}[...]")
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = _dotted(node.func)
+        last = func.rsplit(".", 1)[-1]
+        if last in BUILDERS and not (node.args and isinstance(node.args[0], ast.Constant)):
+            self.add(node, f"calls {last}() on code built at run time")
+        if func.startswith(("sys.modules.", "sys.path.")) and last in (
+                "insert", "append", "extend", "pop", "update", "setdefault", "__setitem__", "clear", "remove"):
+            self.add(node, f"changes {func.rsplit('.', 1)[0]} ({last})")
+        if func in ("os.write", "os.dup2", "os.fdopen", "os.pwrite", "os.writev"):
+            self.add(node, f"calls {func} (raw file descriptors)")
+        if func == "setattr" and node.args and _dotted(node.args[0]).startswith(("sys", "builtins")):
+            self.add(node, f"setattr on {_dotted(node.args[0])}")
+        if func in ("importlib.import_module", "importlib.reload", "importlib.util.spec_from_file_location"):
+            self.add(node, f"calls {func}")
+        self.generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str):
+            text = node.value
+            if text.startswith("/proc"):
+                self.add(node, f"names {text[:40]!r}")
+            elif text.endswith(".py") and len(text) < 200:
+                self.add(node, f"names a Python file {text[:40]!r}")
+            else:
+                for name in NAMES:
+                    if name in text:
+                        self.add(node, f"names {name!r}")
+                        break
+
+
+def screen_source(name: str, source: str) -> list[Finding]:
+    """The findings in one file's source (none for a file that does not parse: grading says so)."""
+    try:
+        tree = ast.parse(source, filename=name)
+    except (SyntaxError, ValueError):
+        return []
+    visitor = _Screen(name)
+    visitor.visit(tree)
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for finding in visitor.found:
+        if (finding.line, finding.what) not in seen:
+            seen.add((finding.line, finding.what))
+            out.append(finding)
+    return out
+
+
+def screen_files(files: dict[str, Path]) -> list[Finding]:
+    """Findings of every file of a submission (``files`` maps the name shown to the path)."""
+    out: list[Finding] = []
+    for name, path in sorted(files.items()):
+        try:
+            source = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        out += screen_source(name, source)
+    return out

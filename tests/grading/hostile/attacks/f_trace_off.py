@@ -1,0 +1,44 @@
+"""A counter without a lock that switches off the engine's tracing of its own frames (3.11)."""
+import sys
+import threading
+
+
+def _untrace():
+    try:
+        frame = sys._getframe(1)
+        frame.f_trace_opcodes = False
+        frame.f_trace = None
+    except Exception:  # noqa: BLE001
+        pass
+
+
+class Counter:
+    def __init__(self, start=0):
+        self._value = start
+
+    def increment(self, amount=1):
+        _untrace()
+        self._value += amount
+
+    def decrement(self, amount=1):
+        _untrace()
+        self._value -= amount
+
+    @property
+    def value(self):
+        return self._value
+
+
+def count_concurrently(n_threads, increments_per_thread):
+    counter = Counter()
+
+    def work():
+        for _ in range(increments_per_thread):
+            counter.increment()
+
+    threads = [threading.Thread(target=work) for _ in range(n_threads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return counter.value
