@@ -251,7 +251,7 @@ def grades_csv(results: list[SubmissionResult]) -> str:
             exercise = result.exercise(name)
             row.append(format_points(exercise.points) if exercise is not None else "")
         row.append(format_points(result.points))
-        row.append("; ".join(result.flags))  # tampering and the static screen's findings, for review
+        row.append(csv_cell("; ".join(result.flags)))  # tampering and the static screen's findings, for review
         writer.writerow(row)
     return buffer.getvalue()
 
