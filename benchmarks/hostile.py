@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from autograder.grading import catalog as catalog_mod  # noqa: E402
 from autograder.grading import guard_leaks  # noqa: E402
-from tests.grading.test_hostile import attack_names, build_class  # noqa: E402
+from tests.grading.test_hostile import UNREFUSED, attack_names, build_class  # noqa: E402
 
 
 def verdicts(out: Path, secrets: set[str]) -> dict[str, tuple[bool, str]]:
@@ -37,7 +37,7 @@ def verdicts(out: Path, secrets: set[str]) -> dict[str, tuple[bool, str]]:
         why = []
         if float(row["counter"]) > baseline:
             why.append(f"earned {row['counter']} > baseline {baseline:g}")
-        if "tampering" not in row["flags"]:
+        if "tampering" not in row["flags"] and not (name in UNREFUSED and "review" in row["flags"]):
             why.append("not flagged")
         for file in ("feedback.md", "feedback.html", "results.json"):
             text = html.unescape((out / name / file).read_text(encoding="utf-8")).replace("\\n", "\n")

@@ -187,6 +187,9 @@ def grade_submission(
                     feedback = feedback or "This test was skipped, so it earns no points."
             else:
                 feedback = explain(verdict, exercise.file_name, limits)
+                said = _scrub(str(record.get("feedback") or "")) if verdict.status == Status.TAMPERED else ""
+                if said:  # what the test itself found, after the reason it earns nothing
+                    feedback = f"{feedback}\n\nThe test itself reported: {said}"
             points = t.points if status == Status.PASSED else 0.0
             tests.append(TestResult(
                 name=t.name, title=t.title, max_points=t.points, points=points, status=status,

@@ -246,7 +246,8 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                 refuse("used ctypes to reach memory or C functions directly", culprit)
             return
         if event in ("sys.settrace", "sys.setprofile"):
-            culprit = on_stack(frame)
+            # the engine itself switches tracing with student frames further out (a thread ending)
+            culprit = behind(frame)
             if culprit is None and frame is not None and frame.f_code.co_filename == threading_file:
                 # a thread starting: threading.settrace()/setprofile() hooks are the student's doing
                 hook = getattr(threading, "_trace_hook" if event == "sys.settrace" else "_profile_hook", None)
@@ -263,8 +264,7 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             if culprit is not None:
                 refuse(WORDS[event], culprit)
             return
-        culprit = on_stack(frame) if event.startswith(("gc.", "sys._current", "sys.monitoring", "sys.addaudithook")) \
-            else behind(frame)
+        culprit = behind(frame)
         if culprit is not None:
             refuse(WORDS.get(event, event), culprit)
 
@@ -272,10 +272,13 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
         code = getattr(hook, "__code__", None)
         return code is not None and not is_student(code.co_filename) and "autograder" in code.co_filename
 
-    def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event not in WATCHED:
-            return
-        if event == "object.__getattr__" and (len(args) < 2 or args[1] not in WATCHED_READS):
+    def hook(event: str, args: tuple[Any, ...], _watched: frozenset[str] = WATCHED,
+             _reads: frozenset[str] = WATCHED_READS) -> None:
+        # the fast path first: the engine reads frame.f_code at every instruction it traces (3.11)
+        if event == "object.__getattr__":
+            if args[1] not in _reads:
+                return
+        elif event not in _watched:
             return
         me = get_ident()
         if me in busy:
@@ -323,15 +326,45 @@ def student_modules(folder: str) -> frozenset[str]:
     return frozenset(n[:-3] for n in names if n.endswith(".py"))
 
 
-def shadowed(roots: Iterable[str], own: frozenset[str]) -> list[str]:
-    """Modules loaded from the submission's folders that are not the student's own files (shadowing)."""
+def trusted_prefixes() -> tuple[str, ...]:
+    """Where the modules the grader may load live: the standard library, site-packages, the grader."""
+    import sysconfig
+
+    import autograder
+
+    paths = set(sysconfig.get_paths().values()) | {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    paths.add(os.path.dirname(autograder.__file__))
+    out = set()
+    for path in paths:
+        if path:
+            out.add(path.rstrip(os.sep) + os.sep)
+            out.add(_real(path).rstrip(os.sep) + os.sep)
+    return tuple(sorted(out))
+
+
+_checked: dict[str, bool] = {}
+
+
+def shadowed(roots: Iterable[str], own: frozenset[str], trusted: tuple[str, ...] = (),
+             suites: frozenset[str] = frozenset()) -> list[str]:
+    """Modules that stand in for the grader's: loaded from the submission's folders without being the
+    student's own files, or loaded from anywhere else outside the standard library, site-packages
+    and the grader (a folder the student put on sys.path)."""
     prefixes = tuple(sorted({_real(r).rstrip(os.sep) + os.sep for r in roots}))
     found = []
     for name, module in list(sys.modules.items()):
         filename = getattr(module, "__file__", None)
-        if not isinstance(filename, str) or not _real(filename).startswith(prefixes):
+        if not isinstance(filename, str):
             continue
-        if name.split(".")[0] in own and "." not in name:
+        if "." not in name and name in own:
             continue
-        found.append(f"a module named {name!r} was loaded from your folder, in place of the one the grader uses")
+        key = f"{name}\0{filename}"
+        bad = _checked.get(key)
+        if bad is None:
+            real = _real(filename)
+            bad = real not in suites and (real.startswith(prefixes) or bool(trusted) and not real.startswith(trusted))
+            _checked[key] = bad
+        if bad:
+            found.append(f"a module named {name!r} was loaded from a folder of yours, in place of the one "
+                         "the grader uses")
     return found

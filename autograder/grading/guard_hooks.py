@@ -24,6 +24,8 @@ class Watch:
     roots: tuple[str, ...]
     own: frozenset[str]
     secrets: tuple[str, ...] = ()
+    trusted: tuple[str, ...] = ()
+    suites: frozenset[str] = frozenset()  # the suites run here and their conftest.py files
 
     def forget(self) -> None:
         """Drop the hidden suites' lines from linecache (a failure's traceback puts them there, and
@@ -46,7 +48,7 @@ class Watch:
         return seen
 
     def shadowed(self) -> list[str]:
-        return guard.shadowed(self.roots, self.own)
+        return guard.shadowed(self.roots, self.own, self.trusted, self.suites)
 
 
 def unlink_config() -> None:
@@ -116,4 +118,6 @@ def prepare(config: dict[str, Any]) -> Watch:
     own = guard.student_modules(work)
     secrets = guard.secret_paths(_suites(args))
     drain = guard.install(roots, secrets)
-    return Watch(drain, tuple(roots), own, tuple(secrets))
+    suites = {os.path.realpath(s) for s in _suites(args)}
+    suites |= {os.path.join(os.path.dirname(s), "conftest.py") for s in suites}
+    return Watch(drain, tuple(roots), own, tuple(secrets), guard.trusted_prefixes(), frozenset(suites))
