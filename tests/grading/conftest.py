@@ -16,11 +16,12 @@ from autograder.grading.samples import without_locks
 
 HERE = Path(__file__).resolve().parent
 HOSTILE = HERE / "hostile"
-# short limits keep the hanging cases quick; nothing asserts a duration. They must still leave a right
-# solution's slowest test (about a second alone) room on a loaded or slow machine: AG_TIME_SCALE
+# short limits keep the hanging cases quick; nothing asserts a duration. They must still leave room,
+# on a loaded or slow machine, for a right solution's slowest test (about a second alone) and for a
+# fork bomb to meet the process limit (128 processes started) before the time limit: AG_TIME_SCALE
 # multiplies them where even that is not enough.
 _SCALE = float(os.environ.get("AG_TIME_SCALE", "1"))
-FAST_LIMITS = ["--time-limit", f"{10 * _SCALE:g}", "--exercise-time-limit", f"{60 * _SCALE:g}"]
+FAST_LIMITS = ["--time-limit", f"{20 * _SCALE:g}", "--exercise-time-limit", f"{90 * _SCALE:g}"]
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,

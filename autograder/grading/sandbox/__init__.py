@@ -23,7 +23,8 @@ Every step that is not available is named in one warning line (:func:`announce`)
 
 The package's parts: :mod:`.plan` (limits, planned tests, verdicts), :mod:`.probing` (what this
 machine allows), :mod:`.scratch` (the child's folder and view), :mod:`.process` (one child's life)
-and :mod:`.scheduling` (which tests run in which child). The records on the channel are defined in
+and :mod:`.scheduling` (which tests run in which child); :mod:`.zygote` forks children from a
+pre-imported parent (:mod:`autograder.grading.zygote`). The records on the channel are defined in
 :mod:`autograder.grading.protocol`, shared with the child.
 """
 

@@ -8,6 +8,7 @@ set, it failed to start) :func:`spawn` returns None and the caller starts a fres
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import queue
@@ -211,6 +212,8 @@ def _current() -> _Zygote | None:
         _starts[0] += 1
         try:
             _zygotes.append(_Zygote())
+            if _starts[0] == 1:
+                atexit.register(shutdown)  # end it with the grader, and collect its (and its children's) CPU time
         except (OSError, subprocess.SubprocessError) as exc:
             warn_once(f"the zygote could not start ({exc}); children start fresh interpreters")
             return None
