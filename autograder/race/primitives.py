@@ -29,6 +29,7 @@ import _thread
 import collections
 import itertools
 import math
+import os
 import queue
 import sys
 import threading
@@ -67,6 +68,9 @@ _OrigSimpleQueue = queue.SimpleQueue
 _PySimpleQueue = queue._PySimpleQueue  # type: ignore[attr-defined]
 
 _REAL_LOCK_TYPE = type(_orig_allocate_lock())
+_FALLBACK_GUARD = _orig_allocate_lock()  # makes a model's real fallback lock exactly once
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_FALLBACK_GUARD._at_fork_reinit)
 _REAL_RLOCK_TYPES = tuple({type(_orig_RLock()), threading._PyRLock})  # type: ignore[attr-defined]
 
 
@@ -121,9 +125,13 @@ class ModelLock:
         self._outside = False  # adopted while held by someone outside the scenario
 
     def _real(self) -> Any:
-        if self._fallback is None:
-            self._fallback = _orig_allocate_lock()
-        return self._fallback
+        fallback = self._fallback
+        if fallback is None:
+            with _FALLBACK_GUARD:  # two real threads must not make two different fallbacks
+                if self._fallback is None:
+                    self._fallback = _orig_allocate_lock()
+                fallback = self._fallback
+        return fallback
 
     def _reset(self) -> None:
         self._locked = self._outside
@@ -221,9 +229,13 @@ class ModelRLock:
         self._outside = False
 
     def _real(self) -> Any:
-        if self._fallback is None:
-            self._fallback = _orig_RLock()
-        return self._fallback
+        fallback = self._fallback
+        if fallback is None:
+            with _FALLBACK_GUARD:
+                if self._fallback is None:
+                    self._fallback = _orig_RLock()
+                fallback = self._fallback
+        return fallback
 
     def _reset(self) -> None:
         self._owner = None

@@ -183,7 +183,7 @@ def _thread_daemon_after_start() -> Any:
 def _timer(cancel_before: bool) -> Callable[[], Any]:
     def run() -> Any:
         fired: list = []
-        timer = threading.Timer(T, lambda: fired.append(1))
+        timer = threading.Timer(60, lambda: fired.append(1))  # cancel() ends the wait at once
         if cancel_before:
             timer.cancel()
         timer.start()
