@@ -28,7 +28,6 @@ from __future__ import annotations
 import _thread
 import collections
 import itertools
-import math
 import os
 import queue
 import sys
@@ -658,19 +657,25 @@ def _run_hash(self: Any) -> int:
 
 
 def _seconds(secs: Any) -> float:
-    if isinstance(secs, float):
-        value = secs
-    elif isinstance(secs, int):
-        value = float(secs)
-    else:
-        try:
-            value = float(secs.__float__()) if hasattr(secs, "__float__") else float(secs.__index__())
-        except AttributeError:
-            raise TypeError(
-                f"'{type(secs).__name__}' object cannot be interpreted as an integer or float"
-            ) from None
-    if math.isnan(value):
-        raise ValueError("Invalid value NaN (not a number)")
+    """``time.sleep``'s argument as seconds, rejected exactly as CPython rejects it.
+
+    A free real lock's ``acquire(True, secs)`` parses a timeout with the same C function as
+    ``time.sleep`` and returns at once, so it raises CPython's own TypeError, NaN ValueError and
+    OverflowError; only its words for a negative value and its own upper limit differ.
+    """
+    probe = _orig_allocate_lock()
+    try:
+        if probe.acquire(True, secs):
+            probe.release()
+    except ValueError as exc:
+        if "NaN" in str(exc):
+            raise
+        raise ValueError("sleep length must be non-negative") from None
+    except OverflowError as exc:
+        if "timestamp" in str(exc):  # too large for the clock: time.sleep says the same
+            raise
+        # otherwise only above the lock's own limit (threading.TIMEOUT_MAX): a valid sleep
+    value = float(secs)
     if value < 0:
         raise ValueError("sleep length must be non-negative")
     return value
