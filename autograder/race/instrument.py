@@ -66,7 +66,16 @@ class SettraceBackend:
             return local
 
         library = scope.library
-        on_behalf = scope.on_behalf
+
+        def on_behalf(parent: Any) -> bool:
+            # the caller decided already: in scope, or library code this backend chose to trace
+            # (its f_trace is ours), so the answer costs two lookups however deep the library stack
+            if parent is None:
+                return False
+            code = parent.f_code
+            if scope(code):
+                return True
+            return library(code) and parent.f_trace is not None
 
         def global_trace(frame: Any, event: str, arg: Any) -> Any:
             if event != "call":
