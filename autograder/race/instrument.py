@@ -7,6 +7,12 @@
   3.12.1 and 3.13.0 it gives no opcode events on the first call of a code object (python/cpython#114480).
 
 A line-level hook would not do: it cannot split ``x += 1`` into its read and its write.
+
+Standard-library code is interleaved only on behalf of code in scope (``Scope.on_behalf``). With
+settrace that is decided once per frame, at its call event. With sys.monitoring, INSTRUCTION events
+are per code object and fire for every caller, so each event in library code asks whether its
+frame runs for code in scope; the answer is memoised for the last frame asked about, and a frame
+run for the grader or the engine costs a callback per instruction but no step.
 """
 
 from __future__ import annotations
@@ -60,7 +66,16 @@ class SettraceBackend:
             return local
 
         library = scope.library
-        on_behalf = scope.on_behalf
+
+        def on_behalf(parent: Any) -> bool:
+            # the caller decided already: in scope, or library code this backend chose to trace
+            # (its f_trace is ours), so the answer costs two lookups however deep the library stack
+            if parent is None:
+                return False
+            code = parent.f_code
+            if scope(code):
+                return True
+            return library(code) and parent.f_trace is not None
 
         def global_trace(frame: Any, event: str, arg: Any) -> Any:
             if event != "call":

@@ -28,7 +28,7 @@ from __future__ import annotations
 import _thread
 import collections
 import itertools
-import math
+import os
 import queue
 import sys
 import threading
@@ -67,6 +67,9 @@ _OrigSimpleQueue = queue.SimpleQueue
 _PySimpleQueue = queue._PySimpleQueue  # type: ignore[attr-defined]
 
 _REAL_LOCK_TYPE = type(_orig_allocate_lock())
+_FALLBACK_GUARD = _orig_allocate_lock()  # makes a model's real fallback lock exactly once
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_FALLBACK_GUARD._at_fork_reinit)
 _REAL_RLOCK_TYPES = tuple({type(_orig_RLock()), threading._PyRLock})  # type: ignore[attr-defined]
 
 
@@ -121,9 +124,13 @@ class ModelLock:
         self._outside = False  # adopted while held by someone outside the scenario
 
     def _real(self) -> Any:
-        if self._fallback is None:
-            self._fallback = _orig_allocate_lock()
-        return self._fallback
+        fallback = self._fallback
+        if fallback is None:
+            with _FALLBACK_GUARD:  # two real threads must not make two different fallbacks
+                if self._fallback is None:
+                    self._fallback = _orig_allocate_lock()
+                fallback = self._fallback
+        return fallback
 
     def _reset(self) -> None:
         self._locked = self._outside
@@ -221,9 +228,13 @@ class ModelRLock:
         self._outside = False
 
     def _real(self) -> Any:
-        if self._fallback is None:
-            self._fallback = _orig_RLock()
-        return self._fallback
+        fallback = self._fallback
+        if fallback is None:
+            with _FALLBACK_GUARD:
+                if self._fallback is None:
+                    self._fallback = _orig_RLock()
+                fallback = self._fallback
+        return fallback
 
     def _reset(self) -> None:
         self._owner = None
@@ -646,19 +657,25 @@ def _run_hash(self: Any) -> int:
 
 
 def _seconds(secs: Any) -> float:
-    if isinstance(secs, float):
-        value = secs
-    elif isinstance(secs, int):
-        value = float(secs)
-    else:
-        try:
-            value = float(secs.__float__()) if hasattr(secs, "__float__") else float(secs.__index__())
-        except AttributeError:
-            raise TypeError(
-                f"'{type(secs).__name__}' object cannot be interpreted as an integer or float"
-            ) from None
-    if math.isnan(value):
-        raise ValueError("Invalid value NaN (not a number)")
+    """``time.sleep``'s argument as seconds, rejected exactly as CPython rejects it.
+
+    A free real lock's ``acquire(True, secs)`` parses a timeout with the same C function as
+    ``time.sleep`` and returns at once, so it raises CPython's own TypeError, NaN ValueError and
+    OverflowError; only its words for a negative value and its own upper limit differ.
+    """
+    probe = _orig_allocate_lock()
+    try:
+        if probe.acquire(True, secs):
+            probe.release()
+    except ValueError as exc:
+        if "NaN" in str(exc):
+            raise
+        raise ValueError("sleep length must be non-negative") from None
+    except OverflowError as exc:
+        if "timestamp" in str(exc):  # too large for the clock: time.sleep says the same
+            raise
+        # otherwise only above the lock's own limit (threading.TIMEOUT_MAX): a valid sleep
+    value = float(secs)
     if value < 0:
         raise ValueError("sleep length must be non-negative")
     return value

@@ -7,9 +7,12 @@ must be the same. Timeouts are short, so the real side waits a few milliseconds 
 
 from __future__ import annotations
 
+import decimal
+import fractions
 import queue
 import re
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -183,7 +186,7 @@ def _thread_daemon_after_start() -> Any:
 def _timer(cancel_before: bool) -> Callable[[], Any]:
     def run() -> Any:
         fired: list = []
-        timer = threading.Timer(T, lambda: fired.append(1))
+        timer = threading.Timer(60, lambda: fired.append(1))  # cancel() ends the wait at once
         if cancel_before:
             timer.cancel()
         timer.start()
@@ -317,6 +320,18 @@ CASES: dict[str, Callable[[], Any]] = {
     "Timer cancelled before start": _timer(True),
     "Timer cancelled after start": _timer(False),
     "Timer fires with args": _timer_fires,
+    # time.sleep, on the virtual clock
+    "time.sleep(-1)": lambda: time.sleep(-1),
+    "time.sleep(None)": lambda: time.sleep(None),
+    "time.sleep('1')": lambda: time.sleep("1"),
+    "time.sleep(nan)": lambda: time.sleep(float("nan")),
+    "time.sleep(inf)": lambda: time.sleep(float("inf")),
+    "time.sleep(2**70)": lambda: time.sleep(2**70),
+    "time.sleep(True)": lambda: (time.sleep(False), "slept"),
+    "time.sleep(Decimal)": lambda: time.sleep(decimal.Decimal("0.001")),
+    "time.sleep(Fraction)": lambda: time.sleep(fractions.Fraction(1, 1000)),
+    "time.sleep(0)": lambda: time.sleep(0),
+    "time.sleep(T)": lambda: time.sleep(T),
 }
 
 

@@ -2,7 +2,8 @@
 
 Each racy body below loses updates with real threads on CPython 3.11 (checked with
 ``sys.setswitchinterval(1e-6)``: ``Counter.update`` with a mapping, ``MutableMapping.setdefault`` on
-a ``UserDict``, ``WeakValueDictionary.setdefault``); the engine must catch each, and pass each
+a ``UserDict``, ``WeakValueDictionary.setdefault``, ``MutableMapping.pop`` on a ``UserDict``, whose
+second ``del`` raises KeyError); the engine must catch each, and pass each
 locked twin on every schedule. ``Counter.update`` with a list runs in C (``_count_elements``), is
 atomic for real threads, and must pass unlocked.
 """
@@ -89,23 +90,27 @@ def weakvalue_setdefault(locked: bool):
     return body
 
 
-def counter_iadd(locked: bool):
+def userdict_pop(locked: bool):
     def body():
-        totals = {"all": collections.Counter()}
+        jobs = collections.UserDict({"job": "payload"})
         lock = threading.Lock()
+        taken, errors = [], []
 
         def worker(i):
-            for _ in range(2):
+            try:
                 if locked:
                     with lock:
-                        counts = totals["all"]
-                        counts += collections.Counter(word=1)  # Counter.__iadd__ updates in place
+                        job = jobs.pop("job", None)  # MutableMapping.pop: read, then delete
                 else:
-                    counts = totals["all"]
-                    counts += collections.Counter(word=1)
+                    job = jobs.pop("job", None)
+            except KeyError as exc:
+                errors.append(exc)
+                return
+            if job is not None:
+                taken.append(job)
 
         _run(worker)
-        assert totals["all"]["word"] == 4, f"{4 - totals['all']['word']} additions were lost"
+        assert taken == ["payload"] and not errors, f"taken {taken}, errors {errors}"
 
     return body
 
@@ -114,7 +119,7 @@ CASES = {
     "Counter.update(mapping)": counter_update,
     "UserDict.setdefault": userdict_setdefault,
     "WeakValueDictionary.setdefault": weakvalue_setdefault,
-    "Counter.__iadd__": counter_iadd,
+    "UserDict.pop": userdict_pop,
 }
 
 
