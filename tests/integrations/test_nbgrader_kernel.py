@@ -71,12 +71,14 @@ def test_an_answer_cell_whose_top_level_hangs_costs_one_time_limit(kernel):
     # the cell runs fine in the notebook (__name__ is "__main__") but hangs when run as the module
     hanging = SOLUTION + "\nif __name__ != '__main__':\n    while True:\n        pass\n"
     assert kernel.run(hanging).status == "ok"
-    first = kernel.run(CHECK + 'check("counter", "test_value_is_read_only", timeout=2)')
-    assert first.status == "error" and "did not finish within 2 seconds" in first.stdout
+    # the limit must outlast the check's own start on a busy machine, so that the hang is the top level's
+    first = kernel.run(CHECK + 'check("counter", "test_value_is_read_only", timeout=15)')
+    assert first.status == "error" and "did not finish within 15 seconds" in first.stdout
     assert "top level of the answer cell runs again before every check" in first.stdout
-    second = kernel.run(CHECK + 'check("counter", "test_count_concurrently_edges", timeout=2)')
+    # the next check is told at once that the answer cannot be loaded, instead of waiting out its limit
+    second = kernel.run(CHECK + 'check("counter", "test_count_concurrently_edges", timeout=15)')
     assert second.status == "error" and "did not finish, so no check could use it" in second.stdout
-    assert second.seconds < first.seconds  # told at once, without waiting out the limit again
+    assert "did not finish within" not in second.stdout
     assert kernel.run(SOLUTION).status == "ok"  # fixed: the checks use the new code
     assert kernel.run(CHECK + 'check("counter", "test_value_is_read_only")').status == "ok"
 

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.exercises import Exercise, get
+from autograder.race.primitives import created_as_models
 from autograder.testing.feedback import Mistake
 
 SEED_ENV = "AUTOGRADER_SEED"
@@ -148,7 +149,9 @@ class NotebookCode:
             raise Mistake(_TOP_LEVEL_HANGS)
         try:
             # dont_inherit: compiled as an import would compile it, without this module's __future__ flags
-            exec(compile(self.source, str(self.path), "exec", dont_inherit=True), module.__dict__)  # noqa: S102
+            # primitives the cells create are the engine's models (real locks outside a run), as for a file
+            code = compile(self.source, str(self.path), "exec", dont_inherit=True)
+            created_as_models(exec, code, module.__dict__)
         except KeyboardInterrupt:
             _HANGING_SOURCES.add(self.source)  # stopped while running the cells: later checks fail at once
             raise
