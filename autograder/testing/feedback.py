@@ -82,6 +82,18 @@ IDEAS = {
         "A timeout of None means wait for as long as it takes; 0 means do not wait at all "
         "(`if timeout:` mixes the two up)."
     ),
+    "lock-order": (
+        "Two threads that each hold one lock and wait for the other's wait forever: the dining "
+        "philosophers. A transfer from A to B that locks A then B, and one from B to A that locks B "
+        "then A, can do exactly that. Give every lock a rank that never ties (an account's unique "
+        "number, not its owner's name) and have every thread take the locks it needs in rank order."
+    ),
+    "consistent-snapshot": (
+        "Reading many pieces of shared state one after another is not one step: a transfer can move "
+        "money between your reads, so you count it twice or not at all. To see them all at one "
+        "moment, hold every lock that guards them at the same time (taken in the same global order "
+        "as everyone else), and only then read."
+    ),
     "processes": (
         "In CPython only one thread at a time runs Python code (the GIL), so CPU-bound work does "
         "not get faster with threads. Worker processes each have their own interpreter: use "
@@ -169,7 +181,7 @@ def _plain_message(outcome: race.Outcome) -> str:
 
 
 # ideas that can explain a deadlock: a thread waiting for a wakeup, a join or a lock that never comes
-_WAITING_IDEAS = ("deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout")
+_WAITING_IDEAS = ("deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout", "lock-order")
 
 
 def race_check(
