@@ -82,6 +82,7 @@ IDEAS = {
         "A timeout of None means wait for as long as it takes; 0 means do not wait at all "
         "(`if timeout:` mixes the two up)."
     ),
+    # the bank exercise's ideas (with "deadlock", "check-then-act", "read-modify-write", "shared-state")
     "lock-order": (
         "Two threads that each hold one lock and wait for the other's wait forever: the dining "
         "philosophers. A transfer from A to B that locks A then B, and one from B to A that locks B "
@@ -94,6 +95,7 @@ IDEAS = {
         "moment, hold every lock that guards them at the same time (taken in the same global order "
         "as everyone else), and only then read."
     ),
+    # the rwlock exercise's ideas (with "timeout")
     "readers-share": (
         "A readers-writer lock exists so that readers, who change nothing, can be inside at the "
         "same time. A reader must wait only while a writer is inside (or, to be fair, waiting); a "

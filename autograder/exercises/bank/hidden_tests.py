@@ -99,8 +99,7 @@ def test_opens_accounts_and_moves_money(student, fake):
 
 @pytest.mark.points(3)
 def test_bad_transfers_are_refused(student, fake):
-    """Amounts that are not positive, a transfer to the same account, an overdraft and a negative
-    opening balance are refused, and nothing changes."""
+    """Bad amounts, a transfer to the same account, an overdraft and a negative opening are refused."""
     money = fake.random_int(10, 90)
     step = ["opening an account"]
 
