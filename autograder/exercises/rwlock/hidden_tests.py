@@ -350,22 +350,26 @@ def test_timeouts_are_honoured(student, fake):
                    f"{what} should return False after {wanted:g} s; it returned {got!r} after {waited:g} s.",
                    idea="timeout")
 
-        def release_soon() -> None:
+        inside = threading.Event()
+
+        def brief_writer() -> None:
+            lock.acquire_write()
+            inside.set()
             time.sleep(timeout / 2)
             lock.release_write()
 
-        lock.acquire_write()
-        releaser = _thread("releasing writer", release_soon)
-        releaser.start()
+        writer = _thread("brief writer", brief_writer)
+        writer.start()
+        inside.wait()
         attempt(f"acquire_read(timeout={timeout}) with the writer leaving after {timeout / 2:g} s",
                 lambda: lock.acquire_read(timeout=timeout))
-        releaser.join()
+        writer.join()
         what, got, waited = results[-1]
         expect(got is True and abs(waited - timeout / 2) < 1e-6,
                f"{what} should return True after {timeout / 2:g} s; it returned {got!r} after {waited:g} s.",
                idea="timeout")
-        attempt(f"acquire_write(timeout={timeout}) while a reader is inside",
-                lambda: lock.acquire_write(timeout=timeout))
+        _run(_thread("other thread", lambda: attempt(f"acquire_write(timeout={timeout}) while a reader is inside",
+                                                     lambda: lock.acquire_write(timeout=timeout))))
         what, got, waited = results[-1]
         expect(got is False and abs(waited - timeout) < 1e-6,
                f"{what} should return False after {timeout:g} s; it returned {got!r} after {waited:g} s.",
