@@ -189,7 +189,7 @@ def test_opposite_transfers_never_deadlock(student, fake):
                f"After {amount} went one way and {2 * amount} the other, the accounts should hold "
                f"{[100 + amount, 100 - amount]}, not {_balances(a, b)}.", idea="read-modify-write")
 
-    race_check(both_ways, runs=30, idea="lock-order", what=_stuck(
+    race_check(both_ways, runs=25, idea="lock-order", what=_stuck(
         f"Two transfers at the same time, {owners[0]} -> {owners[1]} and {owners[1]} -> {owners[0]}, never finished: "
         "each teller took the lock of its source account and then waited for the other one's."))
 
@@ -202,7 +202,7 @@ def test_opposite_transfers_never_deadlock(student, fake):
                f"Each of three accounts sent {amount} to the next and got {amount} from the previous one: all should "
                f"hold 100, not {_balances(*accounts)}.", idea="read-modify-write")
 
-    race_check(ring, runs=20, idea="lock-order", what=_stuck(
+    race_check(ring, runs=10, idea="lock-order", what=_stuck(
         f"Three transfers in a ring at the same time ({owners[0]} -> {owners[1]} -> {owners[2]} -> {owners[0]}) "
         "never finished: each teller held one lock and waited for the next teller's."))
 
@@ -245,7 +245,7 @@ def test_total_never_deadlocks_with_transfers(student, fake):
         expect(seen == [300], f"total() should be 300 while money only moves between accounts, not {seen[0]}.",
                idea="consistent-snapshot")
 
-    race_check(body, runs=30, idea="lock-order", what=_stuck(
+    race_check(body, runs=20, idea="lock-order", what=_stuck(
         "total() and two transfers at the same time never finished: total() took the accounts' locks in a "
         "different order from transfer(), so each held a lock the other needed."))
 
@@ -280,7 +280,7 @@ def test_money_is_conserved(student, fake):
                  f"but hold {got}, {sum(got) - 300:+d} in total. An update of a balance was lost: two transfers "
                  "changed the same balance at once.", idea="read-modify-write")
 
-    race_check(body, runs=30, idea="read-modify-write")
+    race_check(body, runs=20, idea="read-modify-write")
 
 
 @pytest.mark.points(3)
@@ -312,7 +312,7 @@ def test_no_balance_goes_negative(student, fake):
                  "either took the money.", idea="check-then-act")
         expect(sum(got) == money, f"The balances {got} should add up to {money}.", idea="read-modify-write")
 
-    race_check(body, runs=30, idea="check-then-act")
+    race_check(body, runs=20, idea="check-then-act")
 
 
 @pytest.mark.points(4)
@@ -345,4 +345,4 @@ def test_total_is_consistent_while_transfers_run(student, fake):
                  f"{wrong[0]}: it read one balance before a transfer and another after it.",
                  idea="consistent-snapshot")
 
-    race_check(body, runs=40, idea="consistent-snapshot", strategy="pct")
+    race_check(body, runs=30, idea="consistent-snapshot", strategy="pct")
