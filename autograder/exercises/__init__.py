@@ -56,6 +56,8 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("vending_machine", "A candy vending machine", "a BoundedSemaphore counts the slots"),
         Exercise("prime_checker", "A parallel prime checker",
                  "worker threads share one pool of numbers; the CPU-bound twin needs processes"),
+        Exercise("rwlock", "A readers-writer lock", "many readers or one writer, on a Condition, no one starved"),
+        Exercise("bank", "A bank that never deadlocks", "take the locks in one global order: dining philosophers"),
     ]
 }
 

@@ -1,0 +1,348 @@
+"""Hidden suite for bank.py: 25 points. Runs the student's code under the race engine.
+
+Every check runs under the engine, so a transfer that waits forever for a lock is reported as a
+deadlock, naming which thread holds which lock and where each one waits, instead of hanging the
+grader. The threads are named after what they do ("teller 1: Alice -> Bob") so that the report
+reads like the story of the bank.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from autograder import race
+from autograder.exercises.harness import fail, solo
+from autograder.testing import expect, race_check
+from autograder.testing.feedback import _plain_message
+
+STUDENT_MODULE = "bank"
+
+
+def _names(fake, n: int) -> list[str]:
+    """``n`` different first names for account owners."""
+    names: list[str] = []
+    while len(names) < n:
+        name = fake.first_name()
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _run(*threads: threading.Thread) -> None:
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _teller(name: str, work: Callable[[], None]) -> threading.Thread:
+    return threading.Thread(target=work, name=name)
+
+
+def _stuck(intro: str) -> Callable[[race.Outcome], str]:
+    """A ``what=`` that explains a deadlock in plain words, then names, as the engine does, which
+    thread held which lock and where each one waited."""
+
+    def what(outcome: race.Outcome) -> str:
+        if outcome.kind == "deadlock":
+            return f"{intro}\n\n{_plain_message(outcome)}"
+        if outcome.kind == "step-limit":
+            return f"{intro} (the threads never finished: they kept trying without making progress.)"
+        return _plain_message(outcome)
+
+    return what
+
+
+def _balances(*accounts) -> list[int]:
+    return [account.balance for account in accounts]
+
+
+# ---------------------------------------------------------------------------- one thread
+
+
+@pytest.mark.points(3)
+def test_opens_accounts_and_moves_money(student, fake):
+    """Accounts open with their balance and a number of their own; a transfer moves the money."""
+    owners = _names(fake, 3)
+    start = [fake.random_int(50, 500) for _ in owners]
+    amount = fake.random_int(1, 50)
+
+    def body():
+        bank = student.Bank()
+        expect(bank.total() == 0, f"A bank with no accounts should hold 0 in total, not {bank.total()}.")
+        accounts = [bank.open_account(owner, money) for owner, money in zip(owners, start)]
+        numbers = [account.number for account in accounts]
+        expect(numbers == [1, 2, 3],
+               f"The first three accounts a bank opens should be numbered 1, 2 and 3, not {numbers}.")
+        expect([account.owner for account in accounts] == owners,
+               f"The accounts should belong to {owners}, not {[a.owner for a in accounts]}.")
+        expect(_balances(*accounts) == start,
+               f"Accounts opened with {start} should hold {start}, not {_balances(*accounts)}.")
+        expect(bank.open_account(owners[0]).balance == 0, "open_account(owner) with no balance should hold 0.")
+        first, second, third = accounts
+        got = bank.transfer(first, second, amount)
+        expect(got is None, f"transfer() should return None when it succeeds, not {got!r}.")
+        bank.transfer(second, third, start[1])
+        wanted = [start[0] - amount, amount, start[2] + start[1]]
+        expect(_balances(*accounts) == wanted,
+               f"After moving {amount} from account 1 to account 2, then all of account 2's {start[1]} to account 3, "
+               f"the balances should be {wanted}, not {_balances(*accounts)}.")
+        expect(bank.total() == sum(start),
+               f"Transfers move money and never make or destroy it: total() should still be {sum(start)}, "
+               f"not {bank.total()}.")
+
+    solo(body)
+
+
+@pytest.mark.points(3)
+def test_bad_transfers_are_refused(student, fake):
+    """Bad amounts, a transfer to the same account, an overdraft and a negative opening are refused."""
+    money = fake.random_int(10, 90)
+    step = ["opening an account"]
+
+    def body():
+        bank = student.Bank()
+        step[0] = "open_account('Eve', -5)"
+        try:
+            bank.open_account("Eve", -5)
+        except ValueError:
+            pass
+        else:
+            fail("open_account('Eve', -5) should raise ValueError: an account cannot start below zero.")
+        source, target = bank.open_account("Ann", money), bank.open_account("Ben", 0)
+        for amount in (0, -money):
+            step[0] = f"transfer(a, b, {amount})"
+            try:
+                bank.transfer(source, target, amount)
+            except ValueError:
+                pass
+            else:
+                fail(f"transfer(a, b, {amount}) should raise ValueError: only a positive amount can be moved.")
+        step[0] = "transfer(a, a, 1)"
+        try:
+            bank.transfer(source, source, 1)
+        except ValueError:
+            pass
+        else:
+            fail("transfer(a, a, 1) should raise ValueError: an account cannot transfer to itself.")
+        step[0] = f"transfer(a, b, {money + 1}) from an account holding {money}"
+        try:
+            bank.transfer(source, target, money + 1)
+        except student.InsufficientFunds:
+            pass
+        else:
+            fail(f"transfer(a, b, {money + 1}) from an account holding {money} should raise InsufficientFunds.")
+        expect(_balances(source, target) == [money, 0],
+               f"A refused transfer must change nothing: the accounts should still hold [{money}, 0], not "
+               f"{_balances(source, target)}.")
+        expect(issubclass(student.InsufficientFunds, Exception), "InsufficientFunds should be an Exception.")
+
+    solo(body, idea="deadlock", what=_stuck_on(step))
+
+
+def _stuck_on(step: list[str]) -> Callable[[race.Outcome], str]:
+    def what(outcome: race.Outcome) -> str:
+        return _stuck(f"{step[0]} never returned: with one thread alone, the bank waited for a lock that it "
+                      "already held itself (a plain Lock cannot be taken twice, even by its owner). Check "
+                      "for bad input before you take any lock.")(outcome)
+
+    return what
+
+
+@pytest.mark.points(1)
+def test_banks_are_independent(student, fake):
+    """Two banks keep their own accounts, numbers and totals."""
+    first, second = fake.random_int(10, 99), fake.random_int(100, 999)
+
+    def body():
+        one, two = student.Bank(), student.Bank()
+        one.open_account("Ann", first)
+        account = two.open_account("Ben", second)
+        got = (one.total(), two.total(), account.number)
+        if got != (first, second, 1):
+            fail(f"Two banks each opened one account, with {first} and {second}: their totals should be {first} and "
+                 f"{second} and each first account number 1, but they show totals {got[0]} and {got[1]} and "
+                 f"number {got[2]}. The banks share state: keep each bank's accounts in instance attributes made "
+                 "in __init__, not in class attributes or module variables.", idea="shared-state")
+
+    solo(body)
+
+
+# ----------------------------------------------------------------------------- liveness
+
+
+@pytest.mark.points(4)
+def test_opposite_transfers_never_deadlock(student, fake):
+    """Transfers from A to B and from B to A at the same time both finish (and a ring of three)."""
+    owners = _names(fake, 3)
+    amount = fake.random_int(1, 20)
+
+    def both_ways():
+        bank = student.Bank()
+        a, b = bank.open_account(owners[0], 100), bank.open_account(owners[1], 100)
+        _run(_teller(f"teller 1: {owners[0]} -> {owners[1]}", lambda: bank.transfer(a, b, amount)),
+             _teller(f"teller 2: {owners[1]} -> {owners[0]}", lambda: bank.transfer(b, a, 2 * amount)))
+        expect(_balances(a, b) == [100 + amount, 100 - amount],
+               f"After {amount} went one way and {2 * amount} the other, the accounts should hold "
+               f"{[100 + amount, 100 - amount]}, not {_balances(a, b)}.", idea="read-modify-write")
+
+    race_check(both_ways, runs=25, idea="lock-order", what=_stuck(
+        f"Two transfers at the same time, {owners[0]} -> {owners[1]} and {owners[1]} -> {owners[0]}, never finished: "
+        "each teller took the lock of its source account and then waited for the other one's."))
+
+    def ring():
+        bank = student.Bank()
+        accounts = [bank.open_account(owner, 100) for owner in owners]
+        _run(*(_teller(f"teller {i + 1}: {owners[i]} -> {owners[(i + 1) % 3]}",
+                       lambda i=i: bank.transfer(accounts[i], accounts[(i + 1) % 3], amount)) for i in range(3)))
+        expect(_balances(*accounts) == [100, 100, 100],
+               f"Each of three accounts sent {amount} to the next and got {amount} from the previous one: all should "
+               f"hold 100, not {_balances(*accounts)}.", idea="read-modify-write")
+
+    race_check(ring, runs=10, idea="lock-order", what=_stuck(
+        f"Three transfers in a ring at the same time ({owners[0]} -> {owners[1]} -> {owners[2]} -> {owners[0]}) "
+        "never finished: each teller held one lock and waited for the next teller's."))
+
+
+@pytest.mark.points(2)
+def test_one_owners_accounts_never_deadlock(student, fake):
+    """Opposite transfers between two accounts of the same owner both finish."""
+    owner = fake.first_name()
+    amount = fake.random_int(1, 20)
+
+    def body():
+        bank = student.Bank()
+        checking, savings = bank.open_account(owner, 100), bank.open_account(owner, 100)
+        _run(_teller(f"teller 1: {owner} 1 -> {owner} 2", lambda: bank.transfer(checking, savings, amount)),
+             _teller(f"teller 2: {owner} 2 -> {owner} 1", lambda: bank.transfer(savings, checking, amount)))
+        expect(_balances(checking, savings) == [100, 100],
+               f"{amount} went each way between two accounts: both should hold 100, not "
+               f"{_balances(checking, savings)}.", idea="read-modify-write")
+
+    race_check(body, runs=30, idea="lock-order", what=_stuck(
+        f"Two transfers at the same time between the two accounts of {owner} (numbers 1 and 2), one each way, never "
+        "finished. The order the locks are taken in must never tie: two accounts can share an owner's name, "
+        "but never a number."))
+
+
+@pytest.mark.points(2)
+def test_total_never_deadlocks_with_transfers(student, fake):
+    """total() while transfers run both ways finishes, and so do the transfers."""
+    owners = _names(fake, 3)
+    amount = fake.random_int(1, 20)
+
+    def body():
+        bank = student.Bank()
+        accounts = [bank.open_account(owner, 100) for owner in owners]
+        a, _, c = accounts
+        seen: list[int] = []
+        _run(_teller(f"teller 1: {owners[0]} -> {owners[2]}", lambda: bank.transfer(a, c, amount)),
+             _teller("auditor: total()", lambda: seen.append(bank.total())),
+             _teller(f"teller 2: {owners[2]} -> {owners[0]}", lambda: bank.transfer(c, a, amount)))
+        expect(seen == [300], f"total() should be 300 while money only moves between accounts, not {seen[0]}.",
+               idea="consistent-snapshot")
+
+    race_check(body, runs=20, idea="lock-order", what=_stuck(
+        "total() and two transfers at the same time never finished: total() took the accounts' locks in a "
+        "different order from transfer(), so each held a lock the other needed."))
+
+
+# ------------------------------------------------------------------------------- safety
+
+
+@pytest.mark.points(3)
+def test_money_is_conserved(student, fake):
+    """Tellers moving money between three accounts at once: every balance adds up."""
+    owners = _names(fake, 3)
+    x, y, z = (fake.random_int(1, 9) for _ in range(3))
+
+    def body():
+        bank = student.Bank()
+        a, b, c = (bank.open_account(owner, 100) for owner in owners)
+
+        def teller(source, target, amount):
+            def work():
+                for _ in range(2):
+                    bank.transfer(source, target, amount)
+            return work
+
+        _run(_teller(f"teller 1: {owners[0]} -> {owners[2]}", teller(a, c, x)),
+             _teller(f"teller 2: {owners[1]} -> {owners[2]}", teller(b, c, y)),
+             _teller(f"teller 3: {owners[2]} -> {owners[0]}", teller(c, a, z)))
+        wanted = [100 - 2 * x + 2 * z, 100 - 2 * y, 100 + 2 * x + 2 * y - 2 * z]
+        got = _balances(a, b, c)
+        if got != wanted:
+            fail(f"Three tellers each made two transfers ({owners[0]} -> {owners[2]} of {x}, {owners[1]} -> "
+                 f"{owners[2]} of {y}, {owners[2]} -> {owners[0]} of {z}): the accounts should hold {wanted}, "
+                 f"but hold {got}, {sum(got) - 300:+d} in total. An update of a balance was lost: two transfers "
+                 "changed the same balance at once.", idea="read-modify-write")
+
+    race_check(body, runs=20, idea="read-modify-write")
+
+
+@pytest.mark.points(3)
+def test_no_balance_goes_negative(student, fake):
+    """Two transfers that each need all the money of one account: exactly one is refused."""
+    owners = _names(fake, 3)
+    money = fake.random_int(20, 200)
+
+    def body():
+        bank = student.Bank()
+        source, first, second = (bank.open_account(owner, money if i == 0 else 0) for i, owner in enumerate(owners))
+        refused: list[str] = []
+
+        def teller(target):
+            def work():
+                try:
+                    bank.transfer(source, target, money)
+                except student.InsufficientFunds:
+                    refused.append(target.owner)
+            return work
+
+        _run(_teller(f"teller 1: {owners[0]} -> {owners[1]}", teller(first)),
+             _teller(f"teller 2: {owners[0]} -> {owners[2]}", teller(second)))
+        got = _balances(source, first, second)
+        if got[0] < 0 or len(refused) != 1:
+            fail(f"{owners[0]} had {money} and two tellers each tried to send all of it, to {owners[1]} and to "
+                 f"{owners[2]}: one transfer should succeed and the other raise InsufficientFunds. Instead "
+                 f"{len(refused)} were refused and the balances are {got}. Both tellers checked the balance before "
+                 "either took the money.", idea="check-then-act")
+        expect(sum(got) == money, f"The balances {got} should add up to {money}.", idea="read-modify-write")
+
+    race_check(body, runs=20, idea="check-then-act")
+
+
+@pytest.mark.points(4)
+def test_total_is_consistent_while_transfers_run(student, fake):
+    """total() called while tellers move money always sees the same total."""
+    owners = _names(fake, 3)
+    amounts = [fake.random_int(1, 30) for _ in range(2)]
+
+    def body():
+        bank = student.Bank()
+        a, b, c = (bank.open_account(owner, 100) for owner in owners)
+        seen: list[int] = []
+
+        def auditor():
+            for _ in range(3):
+                seen.append(bank.total())
+
+        def teller(source, target, amount):
+            def work():
+                for _ in range(2):
+                    bank.transfer(source, target, amount)
+            return work
+
+        _run(_teller(f"teller 1: {owners[0]} -> {owners[1]}", teller(a, b, amounts[0])),
+             _teller("auditor: total()", auditor),
+             _teller(f"teller 2: {owners[1]} -> {owners[2]}", teller(b, c, amounts[1])))
+        wrong = [total for total in seen if total != 300]
+        if wrong:
+            fail(f"Three accounts held 300 together and tellers only moved money between them, but total() said "
+                 f"{wrong[0]}: it read one balance before a transfer and another after it.",
+                 idea="consistent-snapshot")
+
+    race_check(body, runs=30, idea="consistent-snapshot", strategy="pct")

@@ -1,0 +1,419 @@
+"""Hidden suite for rwlock.py: 25 points. Runs the student's code under the race engine.
+
+The threads the tests start read and write a pretend shared record: a :class:`Room` that notes
+who is inside (the suite's own code, so the engine runs each note as one step) and lets the engine
+switch threads while a thread is inside (:func:`autograder.race.checkpoint`). Waits run on the
+engine's virtual clock: a reader that holds the lock for "one second" costs no real time, and the
+times the tests compare are exact.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+
+from autograder import race
+from autograder.exercises.harness import fail, solo, when_stuck
+from autograder.testing import expect, race_check
+from autograder.testing.feedback import _plain_message
+
+STUDENT_MODULE = "rwlock"
+
+
+@dataclass
+class Room:
+    """Who is inside the lock: readers and writers, the most readers seen together, and the first
+    time someone went in while a writer was (or went in while anyone was, for a writer)."""
+
+    readers: int = 0
+    writers: int = 0
+    most_readers: int = 0
+    broken: str = ""
+    log: list[str] = field(default_factory=list)
+
+    def enter(self, who: str, writer: bool) -> None:
+        if writer and (self.readers or self.writers) and not self.broken:
+            self.broken = (f"{who} went in while {self._inside()} inside")
+        if not writer and self.writers and not self.broken:
+            self.broken = f"{who} went in while {self._inside()} inside"
+        if writer:
+            self.writers += 1
+        else:
+            self.readers += 1
+            self.most_readers = max(self.most_readers, self.readers)
+        self.log.append(f"{who} in")
+
+    def leave(self, who: str, writer: bool) -> None:
+        if writer:
+            self.writers -= 1
+        else:
+            self.readers -= 1
+        self.log.append(f"{who} out")
+
+    def _inside(self) -> str:
+        parts = []
+        if self.writers:
+            parts.append("a writer was" if self.writers == 1 else f"{self.writers} writers were")
+        if self.readers:
+            parts.append("a reader was" if self.readers == 1 else f"{self.readers} readers were")
+        return " and ".join(parts)
+
+    def visit(self, who: str, writer: bool, seconds: float = 0.0) -> None:
+        """Be inside for a moment: the engine may switch threads (or, with ``seconds``, let that
+        much virtual time pass) before this thread leaves."""
+        self.enter(who, writer)
+        if seconds:
+            time.sleep(seconds)
+        else:
+            for _ in range(3):  # reading or writing takes a few steps
+                race.checkpoint(f"{who} is inside")
+        self.leave(who, writer)
+
+
+def _run(*threads: threading.Thread) -> None:
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _thread(name: str, work: Callable[[], None]) -> threading.Thread:
+    return threading.Thread(target=work, name=name)
+
+
+def _stuck(intro: str) -> Callable[[race.Outcome], str]:
+    """A ``what=`` that puts a deadlock in plain words, then names who waited for what, and where."""
+
+    def what(outcome: race.Outcome) -> str:
+        if outcome.kind == "deadlock":
+            return f"{intro}\n\n{_plain_message(outcome)}"
+        if outcome.kind == "step-limit":
+            return f"{intro} (the threads never finished: they kept trying without making progress.)"
+        return _plain_message(outcome)
+
+    return what
+
+
+# ---------------------------------------------------------------------------- one thread
+
+
+@pytest.mark.points(2)
+def test_one_thread_reads_and_writes(student):
+    """With one thread: reads can be taken twice, a write only alone; the context managers release."""
+
+    def body():
+        lock = student.RWLock()
+        expect(lock.acquire_read() is True, "acquire_read() on a free lock should return True.")
+        expect(lock.acquire_read(timeout=0) is True,
+               "A second acquire_read(timeout=0) while only readers are inside should return True: readers share "
+               "the lock.", idea="readers-share")
+        expect(lock.acquire_write(timeout=0) is False,
+               "acquire_write(timeout=0) while readers are inside should return False at once.", idea="rw-exclusion")
+        lock.release_read()
+        expect(lock.acquire_write(timeout=0) is False,
+               "acquire_write(timeout=0) while one reader is still inside should return False.", idea="rw-exclusion")
+        lock.release_read()
+        expect(lock.acquire_write() is True, "acquire_write() on a free lock should return True.")
+        expect(lock.acquire_read(timeout=0) is False,
+               "acquire_read(timeout=0) while a writer is inside should return False at once.", idea="rw-exclusion")
+        expect(lock.acquire_write(timeout=0) is False,
+               "acquire_write(timeout=0) while a writer is inside should return False at once.", idea="rw-exclusion")
+        lock.release_write()
+        with lock.read_locked():
+            expect(lock.acquire_write(timeout=0) is False,
+                   "Inside `with lock.read_locked():` acquire_write(timeout=0) should return False.")
+        with lock.write_locked():
+            expect(lock.acquire_read(timeout=0) is False,
+                   "Inside `with lock.write_locked():` acquire_read(timeout=0) should return False.")
+        expect(lock.acquire_write(timeout=0) is True,
+               "After both `with` blocks ended the lock should be free: acquire_write(timeout=0) should return True.")
+        lock.release_write()
+
+    solo(body, what=when_stuck("With one thread alone, a call on a free lock never returned: it waited for "
+                               "something no other thread could ever do."), idea="rw-exclusion")
+
+
+@pytest.mark.points(2)
+def test_misuse_is_refused_and_exceptions_release(student):
+    """Releasing what is not held raises RuntimeError; an exception inside a `with` block releases."""
+    step = [""]
+
+    def body():
+        lock = student.RWLock()
+        for call in ("release_read", "release_write"):
+            step[0] = f"{call}() on a free lock"
+            try:
+                getattr(lock, call)()
+            except RuntimeError:
+                pass
+            else:
+                fail(f"{call}() on a lock nobody holds should raise RuntimeError, as threading.Lock's release() does.")
+        lock.acquire_read()
+        step[0] = "release_write() while only a reader is inside"
+        try:
+            lock.release_write()
+        except RuntimeError:
+            pass
+        else:
+            fail("release_write() while only a reader is inside should raise RuntimeError: no writer is inside.")
+        lock.release_read()
+        for manager, name in ((lock.read_locked, "read_locked"), (lock.write_locked, "write_locked")):
+            step[0] = f"`with lock.{name}():` around a block that raises KeyError"
+            try:
+                with manager():
+                    raise KeyError("the block failed")
+            except KeyError:
+                pass
+            got = lock.acquire_write(timeout=0)
+            expect(got is True,
+                   f"After an exception escaped `with lock.{name}():`, the lock should be free again, but "
+                   "acquire_write(timeout=0) returned False: release in a `finally:`, so it happens however the "
+                   "block ends.")
+            lock.release_write()
+
+    solo(body, what=when_stuck(lambda: f"{step[0]} never returned."))
+
+
+# ------------------------------------------------------------------------------- safety
+
+
+@pytest.mark.points(3)
+def test_readers_share_the_lock(student):
+    """Three readers that each read for one second are inside together and finish in one second."""
+
+    def body():
+        lock = student.RWLock()
+        room = Room()
+
+        def reader(i: int) -> Callable[[], None]:
+            def work() -> None:
+                with lock.read_locked():
+                    room.visit(f"reader {i}", writer=False, seconds=1)
+            return work
+
+        started = time.monotonic()
+        _run(*(_thread(f"reader {i}", reader(i)) for i in (1, 2, 3)))
+        took = time.monotonic() - started
+        if room.most_readers < 3:
+            together = "only one of them was" if room.most_readers == 1 else f"at most {room.most_readers} of them were"
+            fail(f"Three readers who each read for one second took {took:g} s: {together} ever inside at the same "
+                 "time. Readers must share the lock.", idea="readers-share")
+
+    race_check(body, runs=3, idea="readers-share")
+
+
+@pytest.mark.points(4)
+def test_a_writer_is_alone(student):
+    """Two readers and a writer, each going in twice: no one is ever inside with the writer."""
+
+    def body():
+        lock = student.RWLock()
+        room = Room()
+
+        errors: list[Exception] = []
+
+        def reader(i: int) -> Callable[[], None]:
+            def work() -> None:
+                try:
+                    for _ in range(2):
+                        with lock.read_locked():
+                            room.visit(f"reader {i}", writer=False, seconds=0.1)
+                except Exception as exc:  # noqa: BLE001 - reported below, after the room's verdict
+                    errors.append(exc)
+            return work
+
+        def writer(i: int) -> Callable[[], None]:
+            def work() -> None:
+                try:
+                    for _ in range(2):
+                        lock.acquire_write()
+                        try:
+                            room.visit("writer", writer=True, seconds=0.1)
+                        finally:
+                            lock.release_write()
+                except Exception as exc:  # noqa: BLE001 - reported below, after the room's verdict
+                    errors.append(exc)
+            return work
+
+        _run(_thread("reader 1", reader(1)), _thread("writer", writer(1)), _thread("reader 2", reader(2)))
+        if room.broken:
+            fail(f"A writer must be alone, but {room.broken}.", idea="rw-exclusion")
+        if errors:
+            raise errors[0]
+
+    race_check(body, runs=30, idea="rw-exclusion", what=_stuck(
+        "Two readers and a writer using the lock at once never finished: a thread waited for a lock that "
+        "was free (a count of readers that lost an update still shows a reader inside), or its wake-up never "
+        "came."))
+
+
+# ----------------------------------------------------------------------------- liveness
+
+
+@pytest.mark.points(4)
+def test_waiting_readers_all_wake(student):
+    """When a writer leaves, every reader waiting for it goes in (they meet inside at a barrier)."""
+
+    def body():
+        lock = student.RWLock()
+        meeting = threading.Barrier(3)
+
+        def writer() -> None:
+            with lock.write_locked():
+                time.sleep(1)  # the readers arrive and wait meanwhile
+
+        def reader() -> None:
+            time.sleep(0.5)
+            with lock.read_locked():
+                meeting.wait()  # passes only when all three readers are inside together
+
+        _run(_thread("writer", writer), *(_thread(f"reader {i}", reader) for i in (1, 2, 3)))
+
+    race_check(body, runs=5, idea="notify-all", what=_stuck(
+        "Three readers waited while a writer was inside. When it left they should all have gone in together "
+        "(they wait for each other inside), but some of them were never woken: the writer's release woke only "
+        "one waiting thread, or none."))
+
+
+@pytest.mark.points(3)
+def test_a_writer_is_not_starved(student):
+    """A writer that asks while a stream of overlapping readers runs gets in before any new reader."""
+
+    def body():
+        lock = student.RWLock()
+        events: list[tuple[str, float]] = []
+        start = time.monotonic()
+
+        def reader(delay: float) -> Callable[[], None]:
+            def work() -> None:
+                time.sleep(delay)
+                for _ in range(4):
+                    lock.acquire_read()
+                    events.append(("read", time.monotonic() - start))
+                    time.sleep(1)  # two readers each read for 1 s with 0.4 s between: always one inside
+                    lock.release_read()
+                    time.sleep(0.4)
+            return work
+
+        def writer() -> None:
+            time.sleep(1.25)
+            events.append(("ask", time.monotonic() - start))
+            lock.acquire_write()
+            events.append(("write", time.monotonic() - start))
+            lock.release_write()
+
+        _run(_thread("reader 1", reader(0)), _thread("reader 2", reader(0.5)), _thread("writer", writer))
+        asked = next(t for kind, t in events if kind == "ask")
+        wrote = next(t for kind, t in events if kind == "write")
+        cut_in = [t for kind, t in events if kind == "read" and asked < t < wrote]
+        if cut_in:
+            fail(f"Two readers took turns so that one was always inside. A writer asked for the lock at {asked:g} s "
+                 f"and got in only at {wrote:g} s: {len(cut_in)} reads began while it waited (the first at "
+                 f"{cut_in[0]:g} s). With readers that never stop, it would wait forever.", idea="starvation")
+
+    race_check(body, runs=3, idea="starvation", what=_stuck(
+        "A writer and two readers taking turns never finished: some thread was never woken."))
+
+
+@pytest.mark.points(4)
+def test_timeouts_are_honoured(student, fake):
+    """acquire_read and acquire_write give up after their timeout, at once for 0, and succeed in time."""
+    timeout = fake.random_element([0.5, 1.5, 2, 3])
+    calling = [""]
+
+    def body():
+        lock = student.RWLock()
+        results: list[tuple[str, object, float]] = []
+
+        def attempt(what: str, call: Callable[[], object]) -> None:
+            calling[0] = what
+            started = time.monotonic()
+            got = call()
+            results.append((what, got, time.monotonic() - started))
+
+        def other() -> None:
+            attempt(f"acquire_read(timeout={timeout}) while a writer is inside",
+                    lambda: lock.acquire_read(timeout=timeout))
+            attempt(f"acquire_write(timeout={timeout}) while a writer is inside",
+                    lambda: lock.acquire_write(timeout=timeout))
+            attempt("acquire_read(timeout=0) while a writer is inside", lambda: lock.acquire_read(timeout=0))
+
+        lock.acquire_write()
+        _run(_thread("other thread", other))
+        lock.release_write()
+        for (what, got, waited), wanted in zip(results, (timeout, timeout, 0)):
+            expect(got is False and abs(waited - wanted) < 1e-6,
+                   f"{what} should return False after {wanted:g} s; it returned {got!r} after {waited:g} s.",
+                   idea="timeout")
+
+        inside = threading.Event()
+
+        def brief_writer() -> None:
+            lock.acquire_write()
+            inside.set()
+            time.sleep(timeout / 2)
+            lock.release_write()
+
+        writer = _thread("brief writer", brief_writer)
+        writer.start()
+        inside.wait()
+        attempt(f"acquire_read(timeout={timeout}) with the writer leaving after {timeout / 2:g} s",
+                lambda: lock.acquire_read(timeout=timeout))
+        writer.join()
+        what, got, waited = results[-1]
+        expect(got is True and abs(waited - timeout / 2) < 1e-6,
+               f"{what} should return True after {timeout / 2:g} s; it returned {got!r} after {waited:g} s.",
+               idea="timeout")
+        _run(_thread("other thread", lambda: attempt(f"acquire_write(timeout={timeout}) while a reader is inside",
+                                                     lambda: lock.acquire_write(timeout=timeout))))
+        what, got, waited = results[-1]
+        expect(got is False and abs(waited - timeout) < 1e-6,
+               f"{what} should return False after {timeout:g} s; it returned {got!r} after {waited:g} s.",
+               idea="timeout")
+        lock.release_read()
+
+    race_check(body, runs=3, idea="timeout", what=when_stuck(
+        lambda: f"{calling[0]} never returned: a wait with a timeout must give up when the time is up (at once "
+                "for timeout=0) and return False."))
+
+
+@pytest.mark.points(3)
+def test_a_writer_that_gives_up_lets_readers_in(student):
+    """A writer whose timeout runs out stops holding back the readers that queued behind it."""
+
+    def body():
+        lock = student.RWLock()
+        times: dict[str, float] = {}
+        gave_up: list[object] = []
+        start = time.monotonic()
+
+        def first_reader() -> None:
+            with lock.read_locked():
+                time.sleep(3)
+            times["first reader out"] = time.monotonic() - start
+
+        def writer() -> None:
+            time.sleep(0.5)
+            gave_up.append(lock.acquire_write(timeout=1))
+
+        def second_reader() -> None:
+            time.sleep(1)  # the writer is waiting now, so this reader queues behind it
+            with lock.read_locked():
+                times["second reader in"] = time.monotonic() - start
+
+        _run(_thread("first reader", first_reader), _thread("writer", writer), _thread("second reader", second_reader))
+        expect(gave_up == [False],
+               f"acquire_write(timeout=1) while a reader is inside for 3 s should return False, not {gave_up[0]!r}.",
+               idea="timeout")
+        if times["second reader in"] >= times["first reader out"]:
+            fail(f"A writer waited from 0.5 s with timeout=1 and gave up at 1.5 s. A second reader, which asked at "
+                 f"1 s and queued behind the writer, went in only at {times['second reader in']:g} s, when the "
+                 "first reader left: it kept waiting for a writer that had already gone.", idea="give-up-cleanly")
+
+    race_check(body, runs=5, idea="give-up-cleanly", what=_stuck(
+        "A reader that queued behind a waiting writer was never let in after the writer's timeout ran out: the "
+        "writer that gave up still counted as waiting, or nobody woke the reader."))
