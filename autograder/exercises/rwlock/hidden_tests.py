@@ -91,8 +91,9 @@ def _stuck(intro: str) -> Callable[[race.Outcome], str]:
     def what(outcome: race.Outcome) -> str:
         if outcome.kind == "deadlock":
             return f"{intro}\n\n{_plain_message(outcome)}"
-        if outcome.kind == "step-limit":
-            return f"{intro} (the threads never finished: they kept trying without making progress.)"
+        if outcome.kind == "busy-wait":
+            return (f"{intro} (the threads never finished: they kept trying in a loop without making "
+                    f"progress.)\n\n{_plain_message(outcome)}")
         return _plain_message(outcome)
 
     return what
