@@ -25,7 +25,10 @@ from autograder.exercises import EXERCISES
 from . import timeline as timeline_mod
 from .model import STATUSES, ExerciseResult, SubmissionResult, TestResult, format_points
 
-CSV_HEADER = ["student", *EXERCISES.keys(), "total"]
+
+def csv_header() -> list[str]:
+    """grades.csv's header: the student, one column per exercise of the course in its order, the total."""
+    return ["student", *EXERCISES.keys(), "total"]
 
 _env: Environment | None = None
 
@@ -171,7 +174,7 @@ def grades_csv(results: list[SubmissionResult]) -> str:
     """One row per student: points per exercise (empty when the exercise is not graded here), total."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(csv_header())
     for result in sorted(results, key=lambda r: r.student):
         row = [result.student]
         for name in EXERCISES:
