@@ -77,6 +77,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
+    from importlib.util import find_spec
+
+    if find_spec("autograder.scaffold") is not None:  # not in the student wheel
+        _register_new(subparsers)
+    _register_validate(subparsers)
+
+
+def _register_new(subparsers: Any) -> None:
     new = subparsers.add_parser("new", help="scaffold a new exercise in a course folder",
                                 description="Write a new exercise into a course folder: task README, solution "
                                             "with answer markers, generated starter, public tests, hidden suite "
@@ -86,6 +94,8 @@ def register(subparsers: Any) -> None:
                      help="the course folder (created if missing; default: the current folder if it has a course.toml)")
     new.set_defaults(func=cmd_new)
 
+
+def _register_validate(subparsers: Any) -> None:
     validate = subparsers.add_parser(
         "validate", help="check a hidden suite against its solution, starter and samples",
         description="Check suites before students see them: the solution earns full marks on every seed, the "
