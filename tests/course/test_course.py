@@ -297,3 +297,33 @@ def test_points_for_a_test_the_suite_lacks_name_the_line(course, tmp_path):
     (tmp_path / "subs" / "alice").mkdir(parents=True)
     one_line_error(run_cli("grade", str(tmp_path / "subs"), "--out", str(tmp_path / "out"), "--course", str(copy)),
                    "course.toml, line 3", "test_nope")
+
+
+# ---------------------------------------------------------------------------------- nbgrader
+
+
+def test_nbgrader_init_makes_a_notebook_whose_checks_use_the_course(course, tmp_path):
+    pytest.importorskip("nbgrader")
+    from tests.integrations.nbhelpers import Kernel, jupyter_env
+
+    copy = copy_course(course, tmp_path / "course")
+    (copy / "course.toml").write_text(f'exercises = ["{NAME}"]\n\n[points.{NAME}]\ntest_no_addition_is_lost = 30\n',
+                                      encoding="utf-8")
+    done = run_cli("nbgrader", "init", str(tmp_path / "nb"), "--course", str(copy))
+    assert done.returncode == 0, done.stderr
+    notebook = json.loads((tmp_path / "nb" / "source" / NAME / f"{NAME}.ipynb").read_text(encoding="utf-8"))
+    points = [c["metadata"]["nbgrader"]["points"] for c in notebook["cells"]
+              if c["metadata"].get("nbgrader", {}).get("grade") and "Hidden check" in "".join(c["source"])]
+    assert sorted(points) == [5, 10, 30]  # course.toml's points, not the markers'
+    config = (tmp_path / "nb" / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert "AUTOGRADER_COURSE" in config and str(copy.resolve()) in config
+    env = jupyter_env(tmp_path / "jupyter", AUTOGRADER_SEED="4", AUTOGRADER_COURSE=str(copy))
+    with Kernel(env, tmp_path) as kernel:
+        assert kernel.run(wrong(course)).status == "ok"
+        failed = kernel.run(f'from autograder.integrations.nbgrader import check\n'
+                            f'check("{NAME}", "test_no_addition_is_lost")')
+        assert failed.status == "error" and "additions were lost" in failed.stdout
+        assert kernel.run(solution(course)).status == "ok"
+        passed = kernel.run(f'from autograder.integrations.nbgrader import check\n'
+                            f'check("{NAME}", "test_no_addition_is_lost")')
+        assert passed.status == "ok", passed.stdout
