@@ -101,8 +101,11 @@ def _register_validate(subparsers: Any) -> None:
         description="Check suites before students see them: the solution earns full marks on every seed, the "
                     "starter earns 0 without crashing, each wrong sample loses the tests its manifest names and "
                     "each right sample earns full marks. Exit 0 when all hold, 1 when any fails.")
+    from autograder.exercises import EXERCISES
+
     validate.add_argument("exercise", metavar="EXERCISE", nargs="?", default=None,
-                          help="the exercise to validate (default: the course folder's own, else all)")
+                          help=f"the exercise to validate: {', '.join(EXERCISES)} or one of the course folder's "
+                               "(default: the course folder's own, else all)")
     validate.add_argument("--seeds", type=positive_int, default=10, metavar="N",
                           help="sweep base seeds 1..N (default 10)")
     validate.add_argument("--quiet", action="store_true", help="print only the table")

@@ -231,7 +231,10 @@ def register(subparsers: Any) -> None:
     check = subparsers.add_parser("check", help="run an exercise's public tests against your file",
                                   description="Run an exercise's public tests against your file (default "
                                               "./EXERCISE.py). Exit 0 when all pass, 1 when any fails.")
-    check.add_argument("exercise", metavar="EXERCISE", help="the exercise to check (for example counter)")
+    from autograder.exercises import EXERCISES
+
+    check.add_argument("exercise", metavar="EXERCISE",
+                       help=f"the exercise to check: {', '.join(EXERCISES)} (or one of the course folder's)")
     check.add_argument("path", metavar="PATH", nargs="?", default=None,
                        help="your file (default: ./EXERCISE.py)")
     check.add_argument("--seed", type=seed_value, default=None, help="replay the schedules and data of this seed")

@@ -76,3 +76,35 @@ def test_demo_builds_grades_and_points_to_the_report(tmp_path):
     for student in students:
         assert (out / "graded" / student / "feedback.html").is_file()
     assert os.path.getsize(report) > 1000
+
+
+def _parsers(parser, path=()):
+    import argparse
+
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _parsers(sub, (*path, name))
+
+
+def test_every_argument_of_every_command_has_help_text():
+    import argparse
+
+    missing = []
+    for path, parser in _parsers(cli.build_parser()):
+        for action in parser._actions:
+            if isinstance(action, (argparse._HelpAction, argparse._VersionAction, argparse._SubParsersAction)):
+                continue
+            if not action.help:
+                missing.append(f"autograder {' '.join(path)} {'/'.join(action.option_strings) or action.dest}")
+    assert not missing, missing
+
+
+def test_every_command_that_reads_the_course_takes_course():
+    wanted = {("check",), ("grade",), ("demo",), ("gradescope", "build"), ("gradescope", "run"),
+              ("classroom", "init"), ("classroom", "report"), ("release",), ("nbgrader", "init"), ("validate",),
+              ("new",)}
+    found = {path for path, parser in _parsers(cli.build_parser())
+             if any("--course" in a.option_strings for a in parser._actions)}
+    assert wanted <= found, wanted - found
