@@ -191,7 +191,7 @@ def _ordered(exercises: list[Exercise]) -> dict[str, Exercise]:
     return {e.name: e for e in sorted(exercises, key=lambda e: (e.order, e.name))}
 
 
-_PACKAGE: list[Exercise] = discover_package()
+_PACKAGE: list[Exercise] = list(_ordered(discover_package()).values())
 
 #: Every exercise of the course, in the gradebook's order. The same dict object all along: a course
 #: folder (:func:`use`) changes its content in place, so ``from autograder.exercises import EXERCISES``
@@ -213,7 +213,7 @@ def use(exercises: list[Exercise], *, keep_order: bool = False) -> None:
 
 
 def package_exercises() -> list[Exercise]:
-    """The grader package's own exercises, whatever course is in use."""
+    """The grader package's own exercises in course order, whatever course is in use."""
     return list(_PACKAGE)
 
 
