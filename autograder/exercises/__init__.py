@@ -54,6 +54,7 @@ class Exercise:
     ideas: Any = field(default_factory=dict, compare=False)  # idea key -> paragraph for the student
     folder: Path | None = field(default=None, compare=False)  # set by discovery: the exercise folder
     course: Path | None = field(default=None, compare=False)  # set by discovery: a course folder, if any
+    public_dir: Path | None = field(default=None, compare=False)  # the student's material, when not by convention
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
@@ -81,6 +82,8 @@ class Exercise:
 
     @property
     def assignment_dir(self) -> Path:
+        if self.public_dir is not None:
+            return self.public_dir
         if self.course is not None:
             return self.course / "assignments" / self.name
         return resources.assignments_dir() / self.name
@@ -226,6 +229,17 @@ def using(exercises: list[Exercise]) -> Iterator[None]:
         yield
     finally:
         use(saved, keep_order=True)
+
+
+def public_only(name: str, folder: Path) -> Exercise | None:
+    """An exercise this installation does not know, from public tests ``folder/test_<name>.py`` alone.
+
+    A student bundle's course-folder exercises are like that: their folder has the task, the
+    starter and the public tests, and the grader's wheel knows nothing else of them.
+    """
+    if not name.isidentifier() or not (folder / f"test_{name}.py").is_file():
+        return None
+    return Exercise(name, name.replace("_", " "), "", public_dir=folder.resolve())
 
 
 def get(name: str) -> Exercise:

@@ -268,6 +268,14 @@ def test_the_release_bundle_has_the_course_assignment_and_no_suite_or_solution(c
     assert regions
     for region in regions:
         assert not any(region in text for text in flat), f"the solution leaked: {region}"
+    # a student checks the course's exercise in its bundle folder, where only the public tests are
+    folder = out / "assignments" / NAME
+    (folder / f"{NAME}.py").write_text(wrong(course), encoding="utf-8")
+    done = run_cli("check", NAME, cwd=folder)
+    assert done.returncode == 1 and "FAIL  two threads lose no additions" in done.stdout, done.stdout + done.stderr
+    (folder / f"{NAME}.py").write_text(solution(course), encoding="utf-8")
+    done = run_cli("check", NAME, cwd=folder)
+    assert done.returncode == 0 and "2 of 2 tests passed." in done.stdout, done.stdout + done.stderr
 
 
 # ------------------------------------------------------------------------------- course.toml
