@@ -335,3 +335,21 @@ def test_nbgrader_init_makes_a_notebook_whose_checks_use_the_course(course, tmp_
         passed = kernel.run(f'from autograder.integrations.nbgrader import check\n'
                             f'check("{NAME}", "test_no_addition_is_lost")')
         assert passed.status == "ok", passed.stdout
+
+
+def test_a_changed_course_toml_re_grades_what_the_gradebook_kept(course, tmp_path):
+    copy = copy_course(course, tmp_path / "course")
+    (copy / "course.toml").write_text(f'exercises = ["{NAME}"]\n', encoding="utf-8")
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    (subs / "right").mkdir(parents=True)
+    (subs / "right" / f"{NAME}.py").write_text(solution(course), encoding="utf-8")
+    args = ["grade", str(subs), "--out", str(out), "--course", str(copy), "--seed", "2", "--quiet", *FAST]
+    first = run_cli(*args)
+    assert first.returncode == 0 and "1 graded now" in first.stdout, first.stdout + first.stderr
+    again = run_cli(*args)
+    assert again.returncode == 0 and "1 unchanged since the last run" in again.stdout, again.stdout
+    (copy / "course.toml").write_text(f'exercises = ["{NAME}"]\n[points.{NAME}]\ntest_one_thread_adds_up = 1\n',
+                                      encoding="utf-8")
+    changed = run_cli(*args)
+    assert changed.returncode == 0 and "1 graded now" in changed.stdout, changed.stdout
+    assert read_csv(out / "grades.csv")[1] == ["right", "21", "21"]
