@@ -60,6 +60,8 @@ class Exercise:
         if not self.name.isidentifier():
             raise RegistryError(f"exercise name {self.name!r} is not a Python identifier")
         object.__setattr__(self, "ideas", MappingProxyType(dict(self.ideas)))
+        if not self.ideas:
+            return  # (the feedback module, and with it the engine, is imported only when needed)
         from autograder.testing.feedback import IDEAS
 
         for key, text in self.ideas.items():
