@@ -34,6 +34,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     print(f"New exercise {args.name} in {course}:")
     for path in written:
         print(f"  {path.relative_to(course)}")
+    from autograder import course as course_mod
+
+    try:
+        graded = course_mod.load(course).graded
+    except course_mod.CourseError:
+        graded = None
+    if graded is not None and args.name not in graded:
+        print(f"Note: the exercises list in {course / COURSE_FILE} does not name {args.name}: add it there "
+              "to grade it.")
     option = f" --course {args.course}" if args.course is not None else ""
     print(f"Next: edit the task, the solution (then `python -m autograder.exercises.starter{option}` regenerates "
           f"the starter), the suite and the samples, and run `autograder validate {args.name}{option}`.")
