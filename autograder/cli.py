@@ -18,6 +18,7 @@ SUBCOMMANDS = [
     "autograder.grading.commands",
     "autograder.integrations.commands",
     "autograder.integrations.nbgrader.cli",
+    "autograder.authoring",
 ]
 
 

@@ -61,7 +61,7 @@ def suite_times(reps: int) -> None:
     for exercise in EXERCISES.values():
         shutil.copyfile(exercise.solution, folder / exercise.file_name)
     rows = [(name, [exercise.hidden_suite]) for name, exercise in EXERCISES.items()]
-    rows.append(("all four together", [e.hidden_suite for e in EXERCISES.values()]))
+    rows.append((f"all {len(EXERCISES)} together", [e.hidden_suite for e in EXERCISES.values()]))
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {reps} runs each (seeds 1..{reps})\n")
     print("| suite | median wall | slowest wall | median inside tests | points |")
     print("| --- | --- | --- | --- | --- |")
@@ -79,7 +79,7 @@ def suite_times(reps: int) -> None:
 
 def detection(seeds: int, cap: int) -> None:
     import autograder.race
-    from tests.exercises.runner import ZOO, run_suite, stage
+    from autograder.grading.validate import run_suite, stage
 
     original = autograder.race.explore
     log: list[tuple[int, int, bool]] = []  # (budget, schedules run, passed) per explore call
@@ -97,9 +97,12 @@ def detection(seeds: int, cap: int) -> None:
     print("| --- | --- | --- | --- | --- | --- | --- |")
     try:
         for name in EXERCISES:
-            manifest = json.loads((ZOO / name / "manifest.json").read_text(encoding="utf-8"))
+            zoo = EXERCISES[name].samples_dir
+            if zoo is None:
+                continue
+            manifest = json.loads((zoo / "manifest.json").read_text(encoding="utf-8"))
             for sample, aimed in manifest["wrong"].items():
-                folder = stage(ZOO / name / "wrong" / f"{sample}.py", name, scratch / name / sample)
+                folder = stage(zoo / "wrong" / f"{sample}.py", name, scratch / name / sample)
                 for test in aimed:
                     needed, escaped, budgets = [], 0, set()
                     for seed in range(1, seeds + 1):

@@ -6,12 +6,14 @@ the plain starter files and the notebooks.
 
     python -m autograder.exercises.starter          # rewrite assignments/<exercise>/<exercise>.py
     python -m autograder.exercises.starter --check  # exit 1 if any starter is out of date
+    python -m autograder.exercises.starter --course DIR   # a course folder's exercises too
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -79,7 +81,18 @@ def sync(check: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Generate starter files from the solutions.")
     parser.add_argument("--check", action="store_true", help="only report starters that are out of date")
-    return sync(parser.parse_args(argv).check)
+    parser.add_argument("--course", default=None, metavar="DIR",
+                        help="a course folder whose exercises' starters are generated too")
+    args = parser.parse_args(argv)
+    if args.course is not None:
+        from autograder import course
+
+        try:
+            course.activate(course.load(Path(args.course)))
+        except course.CourseError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    return sync(args.check)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +86,33 @@ def collect(exercises: list[Exercise], hidden: bool = True) -> dict[str, SuiteCa
         if not items:
             raise CatalogError(f"the suite of {exercise.name} ({path.name}) has no tests")
         tests = tuple(CatalogTest(t["name"], t["title"], float(t["points"])) for t in items)
-        out[exercise.name] = SuiteCatalog(exercise, path, tests)
+        out[exercise.name] = SuiteCatalog(exercise, path, with_course_points(exercise, tests, hidden))
     return out
+
+
+def with_course_points(exercise: Exercise, tests: tuple[CatalogTest, ...],
+                       hidden: bool = True) -> tuple[CatalogTest, ...]:
+    """The tests with the course folder's points (course.toml) in place of the markers'.
+
+    Without overrides, a hidden suite's markers must add up to the points its exercise declares.
+    """
+    from autograder import course
+
+    if not hidden:
+        return tests
+    override = course.points_override(exercise.name)
+    names = {t.name for t in tests}
+    unknown = sorted(set(override) - names)
+    if unknown:
+        raise CatalogError(f"{course.where(exercise.name, unknown[0])}: points for {unknown[0]}, but the suite of "
+                           f"{exercise.name} has no such test (it has: {', '.join(sorted(names))})")
+    if override:
+        return tuple(replace(t, points=override.get(t.name, t.points)) for t in tests)
+    total = sum(t.points for t in tests)
+    if total != exercise.points:
+        raise CatalogError(f"the hidden suite of {exercise.name} is worth {total:g} points, but its declaration "
+                           f"says points={exercise.points}: make them agree")
+    return tests
 
 
 class _Collector:

@@ -12,7 +12,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.exercises import get
+from autograder.exercises import get, public_only
 
 from . import catalog as catalog_mod
 from . import sandbox
@@ -46,7 +46,11 @@ def run_check(exercise_name: str, path: str | None, *, seed: int | None = None, 
     try:
         exercise = get(exercise_name)
     except ValueError as exc:
-        raise CheckUsageError(str(exc)) from None
+        # an exercise of an instructor's course folder, in the student bundle: its public tests are here
+        where = Path(path) if path is not None else Path.cwd()
+        exercise = public_only(exercise_name, where if where.is_dir() else where.parent)
+        if exercise is None or hidden:
+            raise CheckUsageError(str(exc)) from None
     shown = path if path is not None else exercise.file_name
     target = Path(shown)
     if target.is_dir():

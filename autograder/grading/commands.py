@@ -51,17 +51,44 @@ def positive_float(text: str) -> float:
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
     defaults = sandbox.Limits()
-    parser.add_argument("--time-limit", type=positive_float, default=defaults.test_seconds, metavar="SECONDS",
-                        help=f"wall time one test may take (default {defaults.test_seconds:g})")
-    parser.add_argument("--exercise-time-limit", type=positive_float, default=defaults.exercise_seconds,
-                        metavar="SECONDS",
-                        help=f"wall time all tests of one exercise may take (default {defaults.exercise_seconds:g})")
+    parser.add_argument("--time-limit", type=positive_float, default=None, metavar="SECONDS",
+                        help=f"wall time one test may take (default: the course's time_limit, "
+                             f"else {defaults.test_seconds:g})")
+    parser.add_argument("--exercise-time-limit", type=positive_float, default=None, metavar="SECONDS",
+                        help=f"wall time all tests of one exercise may take (default: the course's "
+                             f"exercise_time_limit, else {defaults.exercise_seconds:g})")
 
 
 def limits_from(args: argparse.Namespace) -> sandbox.Limits:
+    """The limits given on the command line, else the course folder's, else the defaults."""
+    from autograder import course as course_mod
+
     defaults = sandbox.Limits()
-    return sandbox.Limits(test_seconds=args.time_limit, exercise_seconds=args.exercise_time_limit,
-                          cpu_seconds=max(defaults.cpu_seconds, int(args.exercise_time_limit) + 10))
+    chosen = course_mod.active()
+    test_seconds = args.time_limit or (chosen and chosen.time_limit) or defaults.test_seconds
+    exercise_seconds = (args.exercise_time_limit or (chosen and chosen.exercise_time_limit)
+                        or defaults.exercise_seconds)
+    return sandbox.Limits(test_seconds=test_seconds, exercise_seconds=exercise_seconds,
+                          cpu_seconds=max(defaults.cpu_seconds, int(exercise_seconds) + 10))
+
+
+def add_course_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--course", default=None, metavar="DIR",
+                        help="a course folder of your own: its exercises join the grader's, and its course.toml "
+                             "chooses the graded exercises, points and time limits (default: ./course.toml "
+                             "if there is one)")
+
+
+def use_course(args: argparse.Namespace) -> bool:
+    """Load and activate ``--course`` (or ./course.toml); print one error line and return False if it is bad."""
+    from autograder import course as course_mod
+
+    try:
+        course_mod.activate(course_mod.find(getattr(args, "course", None)))
+    except course_mod.CourseError as exc:
+        print_error(str(exc))
+        return False
+    return True
 
 
 # ----------------------------------------------------------------------------------- check
@@ -70,6 +97,8 @@ def limits_from(args: argparse.Namespace) -> sandbox.Limits:
 def cmd_check(args: argparse.Namespace) -> int:
     from .check import CheckUsageError, render, run_check
 
+    if not use_course(args):
+        return 2
     try:
         seed, lines = run_check(args.exercise, args.path, seed=args.seed, test=args.test, hidden=args.hidden,
                                 limits=limits_from(args))
@@ -141,6 +170,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from .discover import discover
     from .grader import grade_class
 
+    if not use_course(args):
+        return 2
     try:
         shard = parse_shard(args.shard)
     except ValueError as exc:
@@ -204,6 +235,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import build_class
     from .grader import grade_class
 
+    if not use_course(args):
+        return 2
     out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="autograder-demo-"))
     submissions = out / "submissions"
     graded = out / "graded"
@@ -244,7 +277,10 @@ def register(subparsers: Any) -> None:
     check = subparsers.add_parser("check", help="run an exercise's public tests against your file",
                                   description="Run an exercise's public tests against your file (default "
                                               "./EXERCISE.py). Exit 0 when all pass, 1 when any fails.")
-    check.add_argument("exercise", metavar="EXERCISE", help="which exercise to check, for example counter")
+    from autograder.exercises import EXERCISES
+
+    check.add_argument("exercise", metavar="EXERCISE",
+                       help=f"the exercise to check: {', '.join(EXERCISES)} (or one of the course folder's)")
     check.add_argument("path", metavar="PATH", nargs="?", default=None,
                        help="your file, or the folder that holds it (default: ./EXERCISE.py)")
     check.add_argument("--seed", type=seed_value, default=None, help="replay the schedules and data of this seed")
@@ -252,6 +288,7 @@ def register(subparsers: Any) -> None:
     check.add_argument("--hidden", action="store_true",
                        help="run the hidden suite instead (only where the grader with its hidden tests is installed)")
     add_limit_options(check)
+    add_course_option(check)
     check.set_defaults(func=cmd_check)
 
     grade = subparsers.add_parser("grade", help="grade a folder of student submissions",
@@ -266,6 +303,7 @@ def register(subparsers: Any) -> None:
     grade.add_argument("--shard", default=None, metavar="K/N", help="grade only the K-th of N slices of the class")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     add_limit_options(grade)
+    add_course_option(grade)
     grade.set_defaults(func=cmd_grade)
 
     merge = subparsers.add_parser("merge", help="join the OUT folders of several shards into one",
@@ -285,4 +323,5 @@ def register(subparsers: Any) -> None:
     demo.add_argument("--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N",
                       help="submissions graded at once (default: the CPU count)")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_course_option(demo)
     demo.set_defaults(func=cmd_demo)

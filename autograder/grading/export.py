@@ -28,7 +28,11 @@ from . import timeline as timeline_mod
 from .model import STATUSES, ExerciseResult, SubmissionResult, TestResult, format_points
 from .protocol import Status
 
-CSV_HEADER = ["student", *EXERCISES.keys(), "total", "flags"]
+
+def csv_header() -> list[str]:
+    """grades.csv's header: the student, one column per exercise of the course in its order, the total,
+    and the flags (tampering, the static screen's findings) for the instructor's review."""
+    return ["student", *EXERCISES.keys(), "total", "flags"]
 
 _env: Environment | None = None
 
@@ -244,7 +248,7 @@ def grades_csv(results: list[SubmissionResult]) -> str:
     """One row per student: points per exercise (empty when the exercise is not graded here), total."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(csv_header())
     for result in sorted(results, key=lambda r: r.student):
         row = [csv_cell(result.student)]
         for name in EXERCISES:

@@ -376,8 +376,12 @@ def grade_class(
                        no_files=[s.student for s in students if not s.exercises])
         todo: list[tuple[StudentFiles, str]] = []
         results: dict[str, SubmissionResult] = {}
+        from autograder import course
+
+        # a course folder's suites and course.toml are part of the grader: a change re-grades
+        course_digest = course.digest()
         for student in students:
-            fingerprint = student.fingerprint(f"{version}\0{run_seed}\0{','.join(catalogs)}")
+            fingerprint = student.fingerprint(f"{version}\0{run_seed}\0{','.join(catalogs)}\0{course_digest}")
             stored = book.get(student.student)
             if stored is not None and stored.fingerprint == fingerprint:
                 results[student.student] = stored

@@ -1,8 +1,9 @@
 """Right and wrong sample submissions for the demo and the benchmark.
 
 In a source checkout the exercise zoo (``tests/exercises/zoo/<exercise>/{right,wrong}/*.py``) has
-them. Elsewhere right means the reference solution, and wrong means the starter file plus the
-solution with its locks taken out (every ``with <lock>:`` block run unprotected), the classic mistake.
+them, in a course folder ``samples/<exercise>/``. Elsewhere right means the reference solution,
+and wrong means the starter file plus the solution with its locks taken out (every
+``with <lock>:`` block run unprotected), the classic mistake.
 """
 
 from __future__ import annotations
@@ -10,10 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import autograder
 from autograder.exercises import Exercise
 
-ZOO = Path(autograder.__file__).resolve().parent.parent / "tests" / "exercises" / "zoo"
 _WITH_LOCK = re.compile(r"^(\s*)with\s+[\w.\[\]]*(lock|mutex|_cond|condition)[\w.\[\]()]*\s*:\s*$", re.IGNORECASE)
 
 
@@ -58,8 +57,8 @@ def samples(exercise: Exercise) -> dict[str, list[tuple[str, str]]]:
     """``{"right": [(label, source)], "wrong": [...]}`` for one exercise (lists may be empty)."""
     right: list[tuple[str, str]] = []
     wrong: list[tuple[str, str]] = []
-    zoo = ZOO / exercise.name
-    if zoo.is_dir():
+    zoo = exercise.samples_dir
+    if zoo is not None:
         right += [(f"zoo/right/{p.name}", _read(p)) for p in sorted((zoo / "right").glob("*.py"))]
         wrong += [(f"zoo/wrong/{p.name}", _read(p)) for p in sorted((zoo / "wrong").glob("*.py"))]
     solution = exercise.solution

@@ -53,9 +53,9 @@ jobs:
           python-version: '{python}'
       - name: Install the grader
         run: python -m pip install {package}
-      - name: Grade
+{course_step}      - name: Grade
         id: {runner}
-        run: autograder classroom report .
+        run: autograder classroom report .{course_option}
       - name: Autograding Reporter
         uses: classroom-resources/autograding-grading-reporter@v1
         env:
@@ -65,21 +65,42 @@ jobs:
 """
 
 
-def workflow_text(package: str | None = None, python: str = "3.11") -> str:
+COURSE_DIR = ".autograder-course"
+# a course folder's hidden suites stay out of the students' repositories: the workflow checks out the
+# instructor's (private) course repository, named by the organisation variable, with a read token
+COURSE_STEP = """\
+      - name: Check out the course's hidden suites
+        uses: actions/checkout@v4
+        with:
+          repository: ${{{{ vars.AUTOGRADER_COURSE_REPOSITORY }}}}
+          token: ${{{{ secrets.AUTOGRADER_COURSE_TOKEN }}}}
+          path: {path}
+"""
+
+
+def workflow_text(package: str | None = None, python: str = "3.11", course: bool = False) -> str:
+    """The workflow; with ``course``, it grades with the course folder checked out beside the student's code."""
     spec = package or f"threadgrader=={autograder.__version__}"
     quoted = "'" + spec.replace("'", "''") + "'"
-    return WORKFLOW.format(package=quoted, python=python, runner=RUNNER, env_name=f"{RUNNER.upper()}_RESULTS")
+    return WORKFLOW.format(package=quoted, python=python, runner=RUNNER, env_name=f"{RUNNER.upper()}_RESULTS",
+                           course_step=COURSE_STEP.format(path=COURSE_DIR) if course else "",
+                           course_option=f" --course {COURSE_DIR}" if course else "")
 
 
-def init(folder: Path, *, package: str | None = None, force: bool = False) -> Path:
-    """Write the workflow into the student repository ``folder``."""
+def init(folder: Path, *, package: str | None = None, force: bool = False, course: Any = None) -> Path:
+    """Write the workflow into the student repository ``folder``.
+
+    With a course folder in use, the workflow checks out the course repository named by the
+    organisation variable ``AUTOGRADER_COURSE_REPOSITORY`` (token in the secret
+    ``AUTOGRADER_COURSE_TOKEN``) into ``.autograder-course`` and grades with ``--course``.
+    """
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder")
     path = folder / WORKFLOW_PATH
     if path.exists() and not force:
         raise FileExistsError(f"{path} already exists (pass --force to replace it)")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(workflow_text(package), encoding="utf-8")
+    path.write_text(workflow_text(package, course=course is not None), encoding="utf-8")
     return path
 
 

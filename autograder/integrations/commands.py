@@ -7,17 +7,28 @@ from pathlib import Path
 from typing import Any
 
 from autograder.grading.catalog import CatalogError
-from autograder.grading.commands import add_limit_options, limits_from, positive_int, seed_value
+from autograder.grading.commands import (
+    add_course_option,
+    add_limit_options,
+    limits_from,
+    positive_int,
+    seed_value,
+    use_course,
+)
 from autograder.grading.grader import print_error
 from autograder.grading.model import format_points
 
 
 def cmd_gradescope_build(args: argparse.Namespace) -> int:
+    from autograder import course
+
     from .gradescope import build_zip
 
+    if not use_course(args):
+        return 2
     out = Path(args.out)
     try:
-        build_zip(out, seed=args.seed)
+        build_zip(out, seed=args.seed, course=course.active())
     except OSError as exc:
         print_error(f"cannot write {out}: {exc.strerror or exc}")
         return 2
@@ -28,6 +39,8 @@ def cmd_gradescope_build(args: argparse.Namespace) -> int:
 def cmd_gradescope_run(args: argparse.Namespace) -> int:
     from .gradescope import run
 
+    if not use_course(args):
+        return 2
     try:
         path = run(Path(args.root), seed=args.seed, limits=limits_from(args))
     except (OSError, CatalogError) as exc:
@@ -38,10 +51,14 @@ def cmd_gradescope_run(args: argparse.Namespace) -> int:
 
 
 def cmd_classroom_init(args: argparse.Namespace) -> int:
+    from autograder import course
+
     from .classroom import init
 
+    if not use_course(args):
+        return 2
     try:
-        path = init(Path(args.dir), package=args.package, force=args.force)
+        path = init(Path(args.dir), package=args.package, force=args.force, course=course.active())
     except (FileNotFoundError, FileExistsError, OSError) as exc:
         print_error(str(exc))
         return 2
@@ -52,6 +69,8 @@ def cmd_classroom_init(args: argparse.Namespace) -> int:
 def cmd_classroom_report(args: argparse.Namespace) -> int:
     from .classroom import report
 
+    if not use_course(args):
+        return 2
     repository = Path(args.path)
     if not repository.is_dir():
         print_error(f"{repository} is not a folder")
@@ -90,6 +109,8 @@ def cmd_ci_init(args: argparse.Namespace) -> int:
 def cmd_release(args: argparse.Namespace) -> int:
     from .release import build
 
+    if not use_course(args):
+        return 2
     out = Path(args.out)
     try:
         wheel = build(out)
@@ -108,6 +129,7 @@ def register(subparsers: Any) -> None:
                        help="the zip to write (default: autograder.zip)")
     build.add_argument("--seed", type=seed_value, default=None, metavar="S",
                        help="grade every submission with this seed (default: a fresh one each time)")
+    add_course_option(build)
     build.set_defaults(func=cmd_gradescope_build)
     run = verbs.add_parser("run", help="grade ROOT/submission into ROOT/results/results.json "
                                        "(what run_autograder does)")
@@ -115,6 +137,7 @@ def register(subparsers: Any) -> None:
                      help="Gradescope's folder: ROOT/submission in, ROOT/results out (default: /autograder)")
     run.add_argument("--seed", type=seed_value, default=None, metavar="S", help="make the run reproducible")
     add_limit_options(run)
+    add_course_option(run)
     run.set_defaults(func=cmd_gradescope_run)
 
     classroom = subparsers.add_parser("classroom", help="GitHub Classroom: write the workflow, report points")
@@ -124,12 +147,14 @@ def register(subparsers: Any) -> None:
     init.add_argument("--package", default=None, metavar="SPEC",
                       help="what the workflow installs with pip (default: this version of threadgrader)")
     init.add_argument("--force", action="store_true", help="replace an existing workflow")
+    add_course_option(init)
     init.set_defaults(func=cmd_classroom_init)
     report = verbs.add_parser("report", help="grade a repository and write its points to GITHUB_OUTPUT")
     report.add_argument("path", metavar="PATH", nargs="?", default=".",
                         help="the student repository to grade (default: the current folder)")
     report.add_argument("--seed", type=seed_value, default=None, metavar="S", help="make the run reproducible")
     add_limit_options(report)
+    add_course_option(report)
     report.set_defaults(func=cmd_classroom_report)
 
     ci = subparsers.add_parser("ci", help="grade a large class in parallel shards on GitHub Actions or Slurm")
@@ -156,4 +181,5 @@ def register(subparsers: Any) -> None:
     release = subparsers.add_parser("release", help="build the student bundle (no hidden tests, no solutions)")
     release.add_argument("--out", required=True, metavar="DIR",
                          help="where the bundle goes: assignments/, wheels/ and a README for students")
+    add_course_option(release)
     release.set_defaults(func=cmd_release)

@@ -13,6 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from autograder.course import COURSE_FILE, Course
 from autograder.grading import catalog as catalog_mod
 from autograder.grading import export, sandbox
 from autograder.grading.discover import find_files
@@ -37,19 +38,41 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 set -uo pipefail
 ROOT="${{GRADESCOPE_ROOT:-/autograder}}"
 mkdir -p "$ROOT/results"
-autograder gradescope run --root "$ROOT"{seed}
+autograder gradescope run --root "$ROOT"{seed}{course}
 """
 
+COURSE_IN_ZIP = "course"  # a course folder's exercises and course.toml (never its solutions or samples)
 
-def build_zip(out: Path, *, seed: int | None = None) -> Path:
-    """Write the Gradescope autograder zip to ``out``."""
+
+def course_files(course: Course) -> dict[str, bytes]:
+    """What of a course folder the autograder needs: course.toml and exercises/ (declarations, suites)."""
+    files: dict[str, bytes] = {}
+    toml = course.root / COURSE_FILE
+    if toml.is_file():
+        files[f"{COURSE_IN_ZIP}/{COURSE_FILE}"] = toml.read_bytes()
+    root = course.root / "exercises"
+    for path in sorted(root.rglob("*")) if root.is_dir() else []:
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            files[f"{COURSE_IN_ZIP}/exercises/{path.relative_to(root).as_posix()}"] = path.read_bytes()
+    return files
+
+
+def build_zip(out: Path, *, seed: int | None = None, course: Course | None = None) -> Path:
+    """Write the Gradescope autograder zip to ``out`` (with the course folder's suites, if one is in use).
+
+    Gradescope unpacks the zip into ``$ROOT/source``; ``run_autograder`` grades with ``--course
+    $ROOT/source/course`` when the zip carries a course.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         wheel = build_wheel(Path(tmp), include_hidden=True)
         files = {
             "setup.sh": SETUP_SH.format(wheel=wheel.name).encode(),
-            "run_autograder": RUN_AUTOGRADER.format(seed=f" --seed {seed}" if seed is not None else "").encode(),
+            "run_autograder": RUN_AUTOGRADER.format(
+                seed=f" --seed {seed}" if seed is not None else "",
+                course=f' --course "$ROOT/source/{COURSE_IN_ZIP}"' if course is not None else "").encode(),
             wheel.name: wheel.read_bytes(),
+            **(course_files(course) if course is not None else {}),
         }
         tmp_zip = out.with_name(out.name + ".tmp")
         with zipfile.ZipFile(tmp_zip, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -1,6 +1,7 @@
 """``autograder release``: the student bundle, with no hidden suite and no solution inside.
 
-The bundle holds each exercise's folder from ``assignments/`` (README, starter file, public tests)
+The bundle holds each exercise's folder from ``assignments/`` (README, starter file, public tests;
+a course folder's exercises too)
 and a wheel of the grader built without the hidden suites and without the reference solutions, so
 students install the same engine and ``check`` command the grader uses.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from autograder import resources
 from autograder.exercises import EXERCISES
 
 from .wheel import build_wheel
@@ -49,13 +49,15 @@ Exercises:
 def build(out: Path) -> Path:
     """Write the bundle into ``out`` (created if needed); returns the wheel's path."""
     out.mkdir(parents=True, exist_ok=True)
-    assignments = resources.assignments_dir()
     target = out / "assignments"
     if target.exists():
         shutil.rmtree(target)
     listed = []
     for exercise in EXERCISES.values():
-        source = assignments / exercise.name
+        try:
+            source = exercise.assignment_dir
+        except FileNotFoundError:
+            continue
         if not source.is_dir():
             continue
         shutil.copytree(source, target / exercise.name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))

@@ -19,6 +19,8 @@ from autograder import resources
 
 DIST = "threadgrader"
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # reproducible archives
+# instructor tools left out of the student wheel: the scaffold's template holds a working solution
+INSTRUCTOR_ONLY = {"scaffold.py"}
 
 
 def _record_hash(data: bytes) -> str:
@@ -35,7 +37,7 @@ def package_files(include_hidden: bool) -> list[tuple[str, bytes]]:
         rel = path.relative_to(package)
         if rel.parts[0] == "_data":
             continue  # re-added below from the course material
-        if not include_hidden and path.name == "hidden_tests.py":
+        if not include_hidden and (path.name == "hidden_tests.py" or rel.as_posix() in INSTRUCTOR_ONLY):
             continue
         files[f"autograder/{rel.as_posix()}"] = path.read_bytes()
     assignments = resources.assignments_dir()

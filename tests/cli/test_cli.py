@@ -78,21 +78,33 @@ def test_demo_builds_grades_and_points_to_the_report(tmp_path):
     assert os.path.getsize(report) > 1000
 
 
-def _arguments(parser, path):
+def _parsers(parser, path=()):
     import argparse
 
+    yield path, parser
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():
-                yield from _arguments(sub, [*path, name])
-        elif not isinstance(action, (argparse._HelpAction, argparse._VersionAction)):
-            yield " ".join(path), action
+                yield from _parsers(sub, (*path, name))
 
 
 def test_every_argument_of_every_command_has_help_text():
-    from autograder.cli import build_parser
+    import argparse
 
-    arguments = list(_arguments(build_parser(), ["autograder"]))
-    assert len(arguments) > 20  # every verb was registered and walked
-    missing = [f"{path} {action.dest}" for path, action in arguments if not (action.help or "").strip()]
-    assert not missing, f"arguments without help text: {missing}"
+    missing = []
+    for path, parser in _parsers(cli.build_parser()):
+        for action in parser._actions:
+            if isinstance(action, (argparse._HelpAction, argparse._VersionAction, argparse._SubParsersAction)):
+                continue
+            if not action.help:
+                missing.append(f"autograder {' '.join(path)} {'/'.join(action.option_strings) or action.dest}")
+    assert not missing, missing
+
+
+def test_every_command_that_reads_the_course_takes_course():
+    wanted = {("check",), ("grade",), ("demo",), ("gradescope", "build"), ("gradescope", "run"),
+              ("classroom", "init"), ("classroom", "report"), ("release",), ("nbgrader", "init"), ("validate",),
+              ("new",)}
+    found = {path for path, parser in _parsers(cli.build_parser())
+             if any("--course" in a.option_strings for a in parser._actions)}
+    assert wanted <= found, wanted - found

@@ -1,6 +1,6 @@
 """The exercises as a whole: files in place, points declared, starters in step, suites run through pytest.
 
-The sweeps over the zoo call the suites in-process (see ``runner.py``); here the suites also run
+The sweeps over the zoo call the suites in-process (see ``autograder/grading/validate.py``); here the suites also run
 the way the grader runs them: ``pytest <hidden suite> --ag-submission DIR --assert=plain``, with
 the plugin loaded from its entry point, results written with ``--ag-results``.
 """
@@ -18,8 +18,7 @@ import pytest
 
 from autograder.exercises import EXERCISES
 from autograder.exercises.starter import BEGIN, END, make_starter, solution_regions, sync
-
-from .runner import ALLOWED_FIXTURES, hidden_tests
+from autograder.grading.validate import ALLOWED_FIXTURES, hidden_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = list(EXERCISES)
@@ -126,7 +125,7 @@ def test_the_solutions_earn_full_marks_through_pytest(tmp_path):
     tests = data["tests"]
     assert len(tests) == sum(len(hidden_tests(n)) for n in NAMES)
     assert all(t["status"] == "passed" for t in tests)
-    assert sum(t["points"] for t in tests) == 25 * len(NAMES)
+    assert sum(t["points"] for t in tests) == sum(EXERCISES[n].points for n in NAMES)
     speedup = [t for t in tests if t["name"] == "test_count_primes_parallel_uses_worker_processes"][0]
     assert speedup["notes"] and "speed-up" in speedup["notes"][0], "the speed-up is reported to the student"
 

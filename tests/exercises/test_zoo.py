@@ -4,7 +4,8 @@ Each exercise's zoo (``zoo/<exercise>/``) holds complete student modules: ``righ
 and ``wrong/<mistake>.py``, and ``manifest.json`` maps each wrong sample to the hidden tests
 aimed at its mistake, with the idea (a key of ``IDEAS``) their feedback must teach.
 
-The sweeps, and the knobs that size them (environment variables):
+The runner is the one ``autograder validate`` uses (:mod:`autograder.grading.validate`); these
+meta-tests sweep further. The sweeps, and the knobs that size them (environment variables):
 
 * right samples: full marks on every one of ``AG_META_SEEDS`` base seeds (default 100: seeds
   1..100), each race check exploring ``AG_META_RUNS_SCALE`` times the schedules the grader
@@ -21,7 +22,6 @@ The sweeps, and the knobs that size them (environment variables):
 from __future__ import annotations
 
 import ast
-import json
 import os
 import re
 from pathlib import Path
@@ -29,19 +29,14 @@ from pathlib import Path
 import pytest
 
 from autograder.exercises import EXERCISES
+from autograder.grading.validate import hidden_tests, manifest, run_suite, samples, schedules, stage
 from autograder.testing import IDEAS
-
-from .runner import ZOO, hidden_tests, run_suite, samples, schedules, stage
 
 SEEDS = int(os.environ.get("AG_META_SEEDS", "100"))
 SOLUTION_SEEDS = int(os.environ.get("AG_META_SOLUTION_SEEDS", "25"))
 RUNS_SCALE = float(os.environ.get("AG_META_RUNS_SCALE", "0.1"))
 WRONG_SEEDS = int(os.environ.get("AG_META_WRONG_SEEDS", "20"))
 CHUNKS = 4  # each right sample's sweep is split in this many test items, so xdist can share them out
-
-
-def manifest(exercise: str) -> dict:
-    return json.loads((ZOO / exercise / "manifest.json").read_text(encoding="utf-8"))
 
 
 def first_doc_line(path: Path) -> str:
@@ -69,7 +64,7 @@ def _sample_path(exercise: str, kind: str, name: str) -> Path:
         solution = EXERCISES[exercise].solution
         assert solution is not None
         return solution
-    return ZOO / exercise / kind / f"{name}.py"
+    return EXERCISES[exercise].samples_dir / kind / f"{name}.py"
 
 
 # ------------------------------------------------------------------------------ the zoo itself

@@ -13,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from autograder.exercises import EXERCISES
 from autograder.grading import sandbox
 
 from .conftest import (
@@ -87,14 +88,14 @@ def test_the_batch_finishes_with_every_student_in_the_gradebook(graded, catalogs
     done = graded["done"]
     assert done.returncode == 0, done.stderr
     rows = read_csv(graded["out"] / "grades.csv")
-    assert rows[0] == ["student", "counter", "file_writer", "vending_machine", "prime_checker", "total", "flags"]
+    assert rows[0] == ["student", *EXERCISES, "total", "flags"]
     students = sorted(p.name for p in graded["subs"].iterdir())
     assert [r[0] for r in rows[1:]] == students
 
 
 def test_every_student_gets_exactly_the_points_they_earned(graded, catalogs):
     rows = {r[0]: r for r in read_csv(graded["out"] / "grades.csv")[1:]}
-    header = ["counter", "file_writer", "vending_machine", "prime_checker"]
+    header = list(EXERCISES)
     counter = catalogs["counter"]
     expected_counter = {"right": counter.max_points, "wrong": points_without(counter, RACES), "missing": 0.0}
     for student, (_, spec, _) in CASES.items():

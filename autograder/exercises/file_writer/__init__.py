@@ -1,1 +1,8 @@
-"""The file-writer exercise: its hidden suite is hidden_tests.py."""
+"""The file-writer exercise: declared here, graded by hidden_tests.py."""
+
+from autograder.exercises import Exercise
+
+EXERCISE = Exercise(
+    "file_writer", "A file many threads write to", "fetching threads append lines to one file through one lock",
+    order=20, points=25,
+)

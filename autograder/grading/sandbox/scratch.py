@@ -72,14 +72,23 @@ def view(root: Path, plan: list[PlannedTest], protect: Sequence[Path]) -> dict[s
     """What the child's rebuilt view must show (the suites, its scratch folder) and hide.
 
     Besides ``protect``, the reference solutions of an instructor's checkout are hidden: a
-    submission that could read them could simply run them.
+    submission that could read them could simply run them; so are a course folder's solutions and
+    samples.
     """
-    from autograder import resources
+    from autograder import course, resources
 
     hidden = [Path(p).resolve() for p in protect]
     solutions = resources.solutions_dir()
     if solutions is not None:
         hidden.append(solutions.resolve())
-    return {"reach": sorted({str(t.suite.resolve().parent) for t in plan}), "writable": [str(root)],
+    hidden.extend(p.resolve() for p in course.private_folders())  # a course folder's solutions and samples
+    return {"reach": sorted({str(_package_top(t.suite.resolve().parent)) for t in plan}), "writable": [str(root)],
             "protect": [str(p) for p in hidden], "network": True}
+
+
+def _package_top(folder: Path) -> Path:
+    """The outermost package folder around ``folder``: pytest imports a suite through all of them."""
+    while (folder / "__init__.py").is_file() and (folder.parent / "__init__.py").is_file():
+        folder = folder.parent
+    return folder
 

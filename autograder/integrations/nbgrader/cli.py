@@ -25,8 +25,12 @@ def register(subparsers: Any) -> None:
                     "for every exercise whose solution and hidden suite exist.",
     )
     init.add_argument("course_dir", metavar="COURSE_DIR", help="the course folder (created if missing)")
-    init.add_argument("--course-id", default=None, help="nbgrader's course id (default: the folder's name)")
+    init.add_argument("--course-id", default=None, metavar="ID",
+                      help="nbgrader's course id (default: the folder's name)")
     init.add_argument("--force", action="store_true", help="overwrite an existing config and notebooks")
+    init.add_argument("--course", default=None, metavar="DIR",
+                      help="a course folder of your own: its exercises get notebooks too, with course.toml's "
+                           "choices (default: ./course.toml if there is one)")
     parser.set_defaults(func=handle)
 
 
@@ -35,8 +39,12 @@ def handle(args: argparse.Namespace) -> int:
     if getattr(args, "nbgrader_verb", None) != "init":
         print("autograder nbgrader: choose a verb: init COURSE_DIR", file=sys.stderr)
         return 2
+    from autograder.grading.commands import use_course
+
     from .course import CourseExists, write_course
 
+    if not use_course(args):
+        return 2
     course_dir = Path(args.course_dir)
     if course_dir.exists() and not course_dir.is_dir():
         print(f"autograder nbgrader init: {course_dir} is not a folder", file=sys.stderr)

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from autograder import course as course_mod
 from autograder.exercises import EXERCISES, Exercise
 from autograder.exercises.starter import BEGIN, END
 
-from .kernel import DEFAULT_TIMEOUT, TIMEOUT_ENV
+from .kernel import COURSE_ENV, DEFAULT_TIMEOUT, TIMEOUT_ENV
 from .runner import SuiteTest, list_tests
 
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
@@ -57,6 +58,10 @@ class CourseResult:
     skipped: dict[str, str] = field(default_factory=dict)  # exercise -> why
 
 
+def _number(value: float) -> Any:
+    return int(value) if float(value).is_integer() else float(value)
+
+
 def plan(exercise: Exercise) -> ExercisePlan | str:
     """The plan of ``exercise``'s notebook, or why it cannot be made yet."""
     solution = exercise.solution
@@ -70,6 +75,8 @@ def plan(exercise: Exercise) -> ExercisePlan | str:
     hidden = list_tests(exercise.hidden_suite)
     if not hidden:
         return "its hidden suite has no tests"
+    override = course_mod.points_override(exercise.name)  # a course folder's course.toml
+    hidden = [replace(t, points=_number(override.get(t.name, t.points))) for t in hidden]
     visible = list_tests(exercise.public_tests) if exercise.public_tests.is_file() else []
     return ExercisePlan(exercise, text, visible, hidden)
 
@@ -201,6 +208,11 @@ def notebook(p: ExercisePlan) -> dict[str, Any]:
 
 
 def config_text(course_id: str, exercises: list[str]) -> str:
+    active = course_mod.active()
+    course_line = ""
+    if active is not None:
+        course_line = ("# The course folder whose exercises and course.toml the checks use (autograder --course):\n"
+                       f"os.environ.setdefault({COURSE_ENV!r}, {str(active.root)!r})\n")
     return f'''"""nbgrader settings of a threadgrader course, written by `autograder nbgrader init`.
 
 Assignments (one notebook each, in source/<assignment>/): {", ".join(exercises)}.
@@ -226,7 +238,7 @@ os.environ.setdefault("{TIMEOUT_ENV}", "{DEFAULT_TIMEOUT:g}")
 # Uncomment to fix the base seed of every check (by default each kernel draws one, and every
 # failure's feedback names it, so it can be replayed):
 # os.environ.setdefault("AUTOGRADER_SEED", "12345")
-'''
+{course_line}'''
 
 
 class CourseExists(Exception):

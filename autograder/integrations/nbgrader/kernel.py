@@ -48,6 +48,7 @@ from autograder.race.primitives import created_as_models
 from autograder.testing.feedback import Mistake
 
 SEED_ENV = "AUTOGRADER_SEED"
+COURSE_ENV = "AUTOGRADER_COURSE"  # a course folder (autograder --course), set by nbgrader_config.py
 TIMEOUT_ENV = "AUTOGRADER_CHECK_TIMEOUT"
 DEBUG_ENV = "AUTOGRADER_NOTEBOOK_DEBUG"
 DEFAULT_TIMEOUT = 30.0
@@ -258,6 +259,19 @@ def _new_threads(before: set[threading.Thread]) -> list[threading.Thread]:
         time.sleep(0.02)
 
 
+def _use_course_from_env() -> None:
+    """Activate the course folder named by ``AUTOGRADER_COURSE`` (once per kernel)."""
+    from autograder import course
+
+    folder = os.environ.get(COURSE_ENV, "").strip()
+    if not folder or course.active() is not None:
+        return
+    try:
+        course.activate(course.load(Path(folder)))
+    except course.CourseError as exc:
+        raise CheckFailed(f"The course folder of this assignment could not be loaded: {exc}") from None
+
+
 def _suite(exercise: Exercise, public: bool) -> Path:
     suite = exercise.public_tests if public else exercise.hidden_suite
     if not suite.is_file():
@@ -291,6 +305,7 @@ def run_check(
     """
     from .runner import RunnerError, run_tests
 
+    _use_course_from_env()
     exercise = get(exercise_name)
     suite = _suite(exercise, public)
     folder = _workdir()
