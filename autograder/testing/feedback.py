@@ -82,6 +82,12 @@ IDEAS = {
         "A timeout of None means wait for as long as it takes; 0 means do not wait at all "
         "(`if timeout:` mixes the two up)."
     ),
+    "busy-wait": (
+        "A thread that waits by checking a condition again and again in a loop (busy-waiting, or "
+        "polling with short sleeps) keeps a CPU busy doing nothing and still reacts late. Let it "
+        "sleep until another thread wakes it: `Condition.wait()` (in a `while` loop), a "
+        "Semaphore's `acquire()`, `Event.wait()` or `Queue.get()`, each with its timeout."
+    ),
     "processes": (
         "In CPython only one thread at a time runs Python code (the GIL), so CPU-bound work does "
         "not get faster with threads. Worker processes each have their own interpreter: use "
@@ -160,6 +166,9 @@ def _plain_message(outcome: race.Outcome) -> str:
             where = f" (at {site[0].rsplit('/', 1)[-1]}:{site[1]}: {site[2]})" if site else ""
             lines.append(f"- {state['name']} waited for {waits}{holds}{where}")
         return "\n".join(lines)
+    if outcome.kind == "busy-wait":
+        return ("A thread busy-waited: it ran round a loop, checking the same state again and again while "
+                "nothing changed, instead of sleeping until another thread woke it.")
     if outcome.kind == "step-limit":
         return ("Your threads never finished: they ran for a very long time without making progress "
                 "(an endless loop, or threads waiting for each other in a busy loop).")
@@ -205,6 +214,11 @@ def race_check(
     outcome = race.explore(watched, seed=seed, runs=runs, strategy=strategy, max_steps=max_steps)
     if outcome.ok:
         return outcome
+    if outcome.kind == "inconclusive":
+        # the engine ran out of steps without finding anything wrong: never a lost point
+        note("One check ran out of its step budget before it could reach a verdict, so it was passed "
+             "without one. Your code may simply be slow under the grader's thread control.")
+        return outcome
     if outcome.kind == "exception" and outcome.preemptions == 0 and not outcome.tampered:
         # not a race: the code fails even when its threads take turns; say where, show no schedule
         location = ""
@@ -223,6 +237,8 @@ def race_check(
         message = what(outcome)
     else:
         message = what or _plain_message(outcome)
+    if outcome.kind == "busy-wait":
+        idea = "busy-wait"
     if outcome.kind == "deadlock" and idea not in _WAITING_IDEAS:
         # a test aimed at lost updates that deadlocks teaches deadlocks, not read-modify-write
         idea = "deadlock"

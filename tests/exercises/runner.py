@@ -17,6 +17,7 @@ explores a prefix of what the grader explores.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import math
 import shutil
@@ -66,7 +67,10 @@ def suite_module(exercise: str) -> Any:
 
 def hidden_tests(exercise: str) -> list[HiddenTest]:
     """The suite's test functions in the order they are written, with their points."""
-    module = suite_module(exercise)
+    return _tests_of(suite_module(exercise))
+
+
+def _tests_of(module: Any) -> list[HiddenTest]:
     found = []
     for name, function in vars(module).items():
         if not name.startswith("test_") or not inspect.isfunction(function):
@@ -161,6 +165,27 @@ def _run_one(module: Any, test: HiddenTest, submission: Path, base_seed: int, sc
     return Result(test.name, 0 if feedback else test.points, test.points, feedback)
 
 
-def samples(exercise: str, kind: str) -> list[Path]:
-    """The zoo's ``right`` or ``wrong`` samples of an exercise, sorted by name."""
-    return sorted((ZOO / exercise / kind).glob("*.py"))
+def samples(exercise: str, kind: str, group: str = "") -> list[Path]:
+    """The zoo's ``right`` or ``wrong`` samples of an exercise, sorted by name; ``group="realistic"``
+    for the samples written the way students write (``zoo/<exercise>/realistic/<kind>/``)."""
+    folder = ZOO / exercise / group / kind if group else ZOO / exercise / kind
+    return sorted(folder.glob("*.py"))
+
+
+def run_public(exercise: str, submission: Path, base_seed: int, *, scratch: Path | None = None) -> dict[str, Result]:
+    """Run the public tests of ``exercise`` on the submission folder, the way ``autograder check`` does."""
+    path = EXERCISES[exercise].public_tests
+    spec = importlib.util.spec_from_file_location(f"_public_{exercise}", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    module.STUDENT_MODULE = getattr(module, "STUDENT_MODULE", EXERCISES[exercise].file_name.removesuffix(".py"))
+    results = {}
+    own_scratch = scratch is None
+    scratch = Path(tempfile.mkdtemp(prefix="ag-meta-")) if scratch is None else scratch
+    try:
+        for test in _tests_of(module):
+            results[test.name] = _run_one(module, test, submission, base_seed, scratch)
+    finally:
+        if own_scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return results

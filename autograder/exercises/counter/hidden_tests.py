@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from autograder.exercises.harness import fail, solo
+from autograder.exercises.harness import fail, new_threads_alive, plural, solo
 from autograder.testing import expect, race_check
 
 STUDENT_MODULE = "counter"
@@ -220,15 +220,27 @@ def test_count_concurrently_runs_threads_at_the_same_time(student, monkeypatch):
 
 
 @pytest.mark.points(2)
-def test_count_concurrently_joins_its_threads(student):
+def test_count_concurrently_joins_its_threads(student, monkeypatch):
     """count_concurrently waits for its threads before it returns."""
+    original = student.Counter.increment
+
+    def slow_increment(self, *args, **kwargs):
+        time.sleep(0.5)  # the engine's virtual clock: 2 s or more per thread, no real time
+        return original(self, *args, **kwargs)
+
+    # with increments that take time, a join with a timeout, or a sleep, returns while they still run
+    monkeypatch.setattr(student.Counter, "increment", slow_increment)
 
     def body():
         before = set(threading.enumerate())
-        student.count_concurrently(3, 3)
-        left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        got = student.count_concurrently(3, 4)
+        left = new_threads_alive(before)
         expect(not left,
-               f"{len(left)} thread(s) were still running when count_concurrently returned: join every "
-               "thread before reading the result.", idea="join")
+               f"{plural(len(left), 'thread was', 'threads were')} still running when count_concurrently returned: "
+               "join every thread (a plain `join()`, without a timeout; no `sleep` instead) before reading the "
+               "result.", idea="join")
+        expect(got == 12,
+               f"count_concurrently(3, 4) returned {got!r}, not 12: it read the count before its threads were done.",
+               idea="join")
 
     race_check(body, runs=5)

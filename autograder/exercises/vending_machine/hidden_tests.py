@@ -289,13 +289,79 @@ def test_mixed_traffic_keeps_count(student, fake):
     race_check(traffic, runs=15, idea="check-then-act")
 
 
+QUIET = 10.0  # virtual seconds in which nothing changes while a customer waits
+BUSY_READS = 60  # reads of the machine's attributes a waiting customer may make meanwhile
+
+
+class _Reads:
+    """How often the machine's attributes were read while nothing changed (``quiet``)."""
+
+    def __init__(self) -> None:
+        self.quiet = False
+        self.count = 0
+
+
+def _spied_machine(student, capacity: int, stock: int, reads: _Reads):
+    """A machine whose attribute reads are counted while ``reads.quiet`` is set.
+
+    A customer that sleeps until a refill wakes it reads a few attributes; one that busy-waits
+    reads the same ones again and again while nothing changes. The count is taken by the grader's
+    code, outside the engine's scope, so it changes no interleaving.
+    """
+    base = student.VendingMachine
+
+    def __getattribute__(self, name):
+        if reads.quiet:
+            reads.count += 1
+        return super(spy, self).__getattribute__(name)
+
+    spy = type(base.__name__, (base,), {"__slots__": (), "__getattribute__": __getattribute__,
+                                        "__module__": base.__module__, "__qualname__": base.__qualname__})
+    machine = spy(capacity)
+    for _ in range(capacity - stock):
+        machine.buy()
+    return machine
+
+
+def _busy_words(count: int, ended: bool = True) -> str:
+    after = "" if ended else " It never got to the refill that came after: the grader stopped it."
+    return (f"While a customer waited in buy_waiting() and nothing changed for {QUIET:g} seconds, your code "
+            f"read the machine's state {count} times: it busy-waits, checking again and again in a loop "
+            f"(or polling with short sleeps) instead of sleeping until a refill wakes it.{after}")
+
+
 @pytest.mark.points(3)
 def test_buy_waiting_wakes_on_refill(student, fake):
-    """Customers waiting in buy_waiting() are woken by refills, even when someone else buys too."""
+    """Customers waiting in buy_waiting() sleep until a refill wakes them (no busy-waiting), even with a rival."""
     capacity = fake.random_int(3, 5)
     stuck = when_stuck("A customer in buy_waiting() waited forever although the supplier refilled the machine: "
                        "the refill's wake-up was lost (it came between the customer's check and its wait), or the "
                        "customer woke up, found the item gone and never checked again.")
+
+    reads = [_Reads()]
+
+    def waits_quietly():
+        """A customer who waits while nothing happens for a while, then gets a refill."""
+        reads[0] = _Reads()
+        machine = _spied_machine(student, capacity, 0, reads[0])
+        got = []
+        customer = threading.Thread(target=lambda: got.append(machine.buy_waiting()))
+        reads[0].quiet = True  # from here on nothing changes for a while
+        customer.start()
+        time.sleep(QUIET)  # the engine's virtual clock: no real wait
+        reads[0].quiet = False
+        machine.refill()
+        customer.join()
+        expect(reads[0].count <= BUSY_READS, _busy_words(reads[0].count), idea="busy-wait")
+        expect(got == [True], f"buy_waiting() should return True once it got an item; it returned {got}.")
+
+    def busy_or_stuck(outcome):
+        if outcome.kind in ("step-limit", "busy-wait") and reads[0].count > BUSY_READS:
+            return _busy_words(reads[0].count, ended=False)
+        return stuck(outcome)
+
+    # first: a customer that busy-waits never gets through the checks below, and should hear why
+    race_check(waits_quietly, runs=5, idea="busy-wait", what=busy_or_stuck)
 
     def just_in_time():
         """A refill that comes just as a customer starts to wait."""
