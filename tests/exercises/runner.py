@@ -58,7 +58,7 @@ class Result:
 
     @property
     def passed(self) -> bool:
-        return self.points == self.max_points
+        return self.points == self.max_points and not self.feedback  # public tests carry no points
 
 
 def suite_module(exercise: str) -> Any:
