@@ -1,4 +1,23 @@
-"""Hidden suite for counter.py: 25 points. Runs the student's code under the race engine."""
+"""Hidden suite for counter.py: 25 points. Runs the student's code under the race engine.
+
+For instructors: every requirement of the task (assignments/counter/README.md) and the hidden
+tests that check it, on every seed (fixed cases; the seed's data only adds more):
+
+* `Counter(start=0)`; `increment(amount=1)`, `decrement(amount=1)`
+  -> test_arithmetic_with_one_thread
+* `value` is a read-only property
+  -> test_value_is_read_only
+* each counter keeps its own count (one lock per counter, made in `__init__`)
+  -> test_counters_are_independent
+* many threads at once: no update may be lost
+  -> test_no_increment_is_lost, test_mixed_increments_and_decrements
+* `count_concurrently` makes one (new) Counter and returns the final value
+  -> test_count_concurrently_edges, test_count_concurrently_loses_nothing
+* it starts `n_threads` threads that each call `increment()`, all at the same time
+  -> test_count_concurrently_runs_threads_at_the_same_time
+* it waits for all of them (every thread it started has finished when it returns)
+  -> test_count_concurrently_joins_its_threads
+"""
 
 from __future__ import annotations
 

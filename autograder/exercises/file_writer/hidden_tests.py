@@ -10,6 +10,31 @@ does not take the writer's lock then cuts a line in two on every schedule.
 ``fetch`` is a fake: where downloads must overlap it takes a second of the virtual clock (so
 downloads that can overlap do); where lines must be whole it returns at once but lets another
 thread run in the middle, so that the threads stay busy and interleave finely.
+
+For instructors: every requirement of the task (assignments/file_writer/README.md) and the hidden
+tests that check it, on every seed:
+
+* `SafeFileWriter(path)` opens for appending, creating the file if needed
+  -> test_lines_are_appended_whole_and_in_order
+* `write_line` appends the text and a newline as one unbroken line, whatever other threads do
+  -> test_lines_from_many_threads_stay_whole, test_fetch_all_writes_one_whole_line_per_url
+* a text with a newline raises ValueError and writes nothing
+  -> test_text_with_a_newline_is_refused
+* `close()` flushes and closes, may be called twice; `write_line` after it raises ValueError
+  -> test_close_twice_and_write_after_close
+* a close in the middle of another thread's write cuts no line
+  -> test_close_while_another_thread_writes
+* `with SafeFileWriter(path) as writer:` closes at the end
+  -> test_usable_as_a_context_manager
+* `fetch_all` takes each URL once from one shared list, one line per URL, returns the count
+  -> test_fetch_all_writes_one_whole_line_per_url, test_fetch_all_edges
+* its threads really run, and no lock is held while `fetch` runs
+  -> test_fetch_all_downloads_overlap
+* it waits for its threads and closes the writer before returning
+  -> test_fetch_all_joins_its_threads
+
+Every way of opening and writing the file is trapped (open, io.open, Path.open/write_text,
+os.fdopen, os.open with os.write, codecs.open, io.FileIO, unbuffered modes, print(file=)).
 """
 
 from __future__ import annotations

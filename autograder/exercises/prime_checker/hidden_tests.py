@@ -6,6 +6,29 @@
 costs points only in its own tests). ``count_primes_parallel`` runs real worker processes, never
 under the engine: a stand-in for ``is_prime`` notes which process calls it, and every call has a
 time limit.
+
+For instructors: every requirement of the task (assignments/prime_checker/README.md) and the
+hidden tests that check it, on every seed (fixed edge cases; the seed's data only adds more):
+
+* `is_prime`: False below 2 (0, 1, negatives), right for small numbers
+  -> test_is_prime_small_numbers_and_negatives
+* `is_prime`: squares of primes (the `<` slip), products, larger numbers
+  -> test_is_prime_squares_products_and_large_numbers
+* `check_primes`: every number checked exactly once, by the module's `is_prime`; `{n:
+  is_prime(n)}`
+  -> test_check_primes_checks_every_number_once, test_check_primes_edges
+* its `n_threads` threads run at the same time (no lock around `is_prime`)
+  -> test_check_primes_runs_its_threads_at_the_same_time
+* start all, then join all, before returning
+  -> test_check_primes_joins_its_threads
+* each call has its own pool and results
+  -> test_two_calls_at_once_keep_their_own_numbers
+* `count_primes_in_range(start, stop)`
+  -> test_count_primes_parallel_counts_right
+* `count_primes_parallel(limit, n_processes)`: the count below `limit`
+  -> test_count_primes_parallel_counts_right
+* ... computed in `n_processes` worker processes (any start method)
+  -> test_count_primes_parallel_uses_worker_processes
 """
 
 from __future__ import annotations
@@ -330,7 +353,20 @@ def _call_with_time_limit(fn, *args, census: Path | None = None):
 
 @pytest.mark.points(3)
 def test_count_primes_parallel_counts_right(student, fake):
-    """count_primes_parallel counts the primes below the limit, for any number of processes."""
+    """count_primes_in_range counts the primes in its range; count_primes_parallel those below the limit,
+    for any number of processes."""
+    ranges = [(0, 2), (2, 3), (10, 20), (-10, 10), (7919, 7920), (20, 10),
+              (fake.random_int(0, 500), fake.random_int(500, 900))]
+
+    def in_ranges():
+        for start, stop in ranges:
+            got = student.count_primes_in_range(start, stop)
+            wanted = sum(1 for n in range(start, stop) if prime(n))
+            if got != wanted:
+                fail(f"count_primes_in_range({start}, {stop}) returned {got!r}, but range({start}, {stop}) holds "
+                     f"{wanted} primes. (If is_prime fails its own tests, fix it first.)")
+
+    solo(in_ranges, max_steps=2_000_000)
     below_prime = fake.random_element([p for p in range(50, 400) if prime(p)])
     cases = [(2, 2), (below_prime, 3), (fake.random_int(1_000, 5_000), 1)]
     for limit, n_processes in cases:

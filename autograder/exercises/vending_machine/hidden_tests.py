@@ -3,6 +3,30 @@
 Every check runs under the engine, so waits cost no real time (the engine's clock is virtual: a
 ``buy_waiting(timeout=2)`` that gives up takes two virtual seconds and no real ones), and a
 customer who waits forever is reported as a deadlock instead of hanging the grader.
+
+For instructors: every requirement of the task (assignments/vending_machine/README.md) and the
+hidden tests that check it, on every seed:
+
+* `VendingMachine(capacity=5)` starts full
+  -> test_starts_full_sells_and_refills
+* a capacity below 1 raises ValueError (0 and negative numbers)
+  -> test_capacity_below_one_is_refused
+* `refill()` adds one item (True), or changes nothing when full (False)
+  -> test_starts_full_sells_and_refills, test_refills_never_overfill
+* `buy()` takes one item (True), or returns False at once when empty; never waits
+  -> test_starts_full_sells_and_refills, test_buy_never_waits
+* `buy_waiting()` waits until it can take an item; sleeps meanwhile (no busy-waiting)
+  -> test_buy_waiting_wakes_on_refill
+* `buy_waiting(timeout)` gives up after `timeout` (False); `timeout=0` does not wait
+  -> test_buy_waiting_honours_its_timeout
+* `stock` and `capacity` are read-only properties
+  -> test_stock_and_capacity_are_read_only
+* each machine keeps its own state
+  -> test_machines_are_independent
+* no thread sees the stock below 0 or above capacity
+  -> test_buyers_never_oversell, test_refills_never_overfill, test_mixed_traffic_keeps_count
+* the stock adds up: start + refills - sales
+  -> test_mixed_traffic_keeps_count
 """
 
 from __future__ import annotations
@@ -79,7 +103,7 @@ def test_starts_full_sells_and_refills(student, fake):
 @pytest.mark.points(1)
 def test_capacity_below_one_is_refused(student, fake):
     """VendingMachine(capacity) with a capacity below 1 raises ValueError."""
-    bad = [0, -fake.random_int(1, 50)]
+    bad = [0, -1, -fake.random_int(2, 50)]
 
     def body():
         for capacity in bad:
