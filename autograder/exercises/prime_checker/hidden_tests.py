@@ -163,7 +163,12 @@ def _numbers(fake, n: int) -> list[int]:
     return sorted(picked, key=lambda _: fake.random_int(0, 1_000_000))
 
 
-def _check_results(result, numbers: list[int], calls: Overlap, call: str) -> None:
+def _check_results(result, numbers: list[int], calls: Overlap, call: str,
+                   left: list[threading.Thread] | None = None) -> None:
+    if left:
+        fail(f"{plural(len(left), 'thread was', 'threads were')} still running when {call} returned: join every "
+             "thread (a plain `join()`, without a timeout; no `sleep` instead) before you return the results.",
+             idea="join")
     twice = calls.repeated()
     if twice:
         fail(f"{call} checked {plural(len(twice), 'number')} more than once, for example {twice[0]}: two threads "
@@ -201,8 +206,9 @@ def test_check_primes_checks_every_number_once(student, fake, monkeypatch):
 
     def body():
         calls = recorder.reset()
+        before = set(threading.enumerate())
         result = student.check_primes(list(numbers), n_threads)
-        _check_results(result, numbers, calls, call)
+        _check_results(result, numbers, calls, call, new_threads_alive(before))
 
     crashed = when_stuck(f"The threads of {call} never finished.",
                          crashed=f"A worker thread of {call} crashed with {{error}}: between looking at the pool and "
@@ -304,8 +310,10 @@ def test_check_primes_edges(student, fake, monkeypatch):
     def body():
         for mine, n_threads in (([], 3), (numbers[:2], 6), (numbers, 1), (numbers[2:], 2)):
             calls = recorder.reset()
+            before = set(threading.enumerate())
             result = student.check_primes(list(mine), n_threads)
-            _check_results(result, mine, calls, f"check_primes({mine}, n_threads={n_threads})")
+            _check_results(result, mine, calls, f"check_primes({mine}, n_threads={n_threads})",
+                           new_threads_alive(before))
 
     race_check(body, runs=3, max_steps=100_000)
 
