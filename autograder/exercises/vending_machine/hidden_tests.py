@@ -385,7 +385,7 @@ def test_buy_waiting_wakes_on_refill(student, fake):
         return stuck(outcome)
 
     # first: a customer that busy-waits never gets through the checks below, and should hear why
-    race_check(waits_quietly, runs=5, idea="busy-wait", what=busy_or_stuck)
+    race_check(waits_quietly, runs=2, idea="busy-wait", what=busy_or_stuck)
 
     def just_in_time():
         """A refill that comes just as a customer starts to wait."""
