@@ -53,7 +53,10 @@ def test_arithmetic_with_one_thread(student, fake):
         counter.increment()
         counter.decrement()
         counter.decrement()
-        expected -= 1
+        counter.increment(5)  # on every seed: amounts other than 1, both ways
+        counter.decrement(3)
+        counter.increment(0)
+        expected += 1
         expect(counter.value == expected,
                f"After a series of increments and decrements from {start}, value should be {expected}, "
                f"not {counter.value}.")
