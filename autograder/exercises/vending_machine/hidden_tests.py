@@ -159,14 +159,18 @@ def test_machines_are_independent(student, fake):
 def test_buy_never_waits(student):
     """buy() on an empty machine returns False at once, even while a customer waits in buy_waiting."""
 
+    reads = [_Reads()]
+
     def body():
-        machine = student.VendingMachine(1)
-        machine.buy()
+        reads[0] = _Reads()
+        machine = _spied_machine(student, 1, 0, reads[0])
         got = machine.buy()
         expect(got is False, f"buy() on an empty machine should return False, not {got!r}.")
         waiting = threading.Thread(target=machine.buy_waiting, kwargs={"timeout": 3})
+        reads[0].quiet = True
         waiting.start()
         time.sleep(0.5)  # the customer is now waiting (the engine's clock is virtual: no real wait)
+        reads[0].quiet = False
         started = time.monotonic()
         got = machine.buy()
         waited = time.monotonic() - started
@@ -179,7 +183,8 @@ def test_buy_never_waits(student):
 
     stuck = when_stuck("buy() on an empty machine never returned: it waited for an item that never came. buy() "
                        "must return False at once when the machine is empty.")
-    race_check(body, runs=3, idea="no-wait", what=stuck)
+    busy = _busy_or(stuck, reads, "While a customer waited in buy_waiting(timeout=3) on an empty machine")
+    race_check(body, runs=3, idea="no-wait", what=busy)
 
 
 @pytest.mark.points(4)
@@ -347,11 +352,23 @@ def _spied_machine(student, capacity: int, stock: int, reads: _Reads):
     return machine
 
 
-def _busy_words(count: int, ended: bool = True) -> str:
-    after = "" if ended else " It never got to the refill that came after: the grader stopped it."
-    return (f"While a customer waited in buy_waiting() and nothing changed for {QUIET:g} seconds, your code "
-            f"read the machine's state {count} times: it busy-waits, checking again and again in a loop "
-            f"(or polling with short sleeps) instead of sleeping until a refill wakes it.{after}")
+def _busy_words(count: int, ended: bool = True, while_: str = "") -> str:
+    after = "" if ended else " It never got past that loop: the grader stopped it."
+    while_ = while_ or f"While a customer waited in buy_waiting() and nothing changed for {QUIET:g} seconds"
+    return (f"{while_}, your code read the machine's state {count} times: it busy-waits, checking again and again "
+            f"in a loop (or polling with short sleeps) instead of sleeping until a refill wakes it.{after}")
+
+
+def _busy_or(stuck, reads: list, while_: str):
+    """A ``what=`` that names busy-waiting when the run never finished and the machine was read
+    over and over while nothing changed; ``stuck`` otherwise."""
+
+    def what(outcome):
+        if outcome.kind in ("step-limit", "busy-wait") and reads[0].count > BUSY_READS:
+            return _busy_words(reads[0].count, ended=False, while_=while_)
+        return stuck(outcome)
+
+    return what
 
 
 @pytest.mark.points(3)
@@ -438,11 +455,16 @@ def test_buy_waiting_honours_its_timeout(student, fake):
 
     calling = [f"buy_waiting(timeout={timeouts[0]}) on an empty machine"]
 
+    reads = [_Reads()]
+
     def check(timeout):
-        machine = _machine(student, 2, 0)
+        reads[0] = _Reads()
+        machine = _spied_machine(student, 2, 0, reads[0])
         calling[0] = f"buy_waiting(timeout={timeout}) on an empty machine"
         started = time.monotonic()
+        reads[0].quiet = True
         got = machine.buy_waiting(timeout=timeout)
+        reads[0].quiet = False
         waited = time.monotonic() - started
         expect(got is False, f"buy_waiting(timeout={timeout}) on an empty machine should return False, not {got!r}.",
                idea="timeout")
@@ -478,4 +500,5 @@ def test_buy_waiting_honours_its_timeout(student, fake):
     stuck = when_stuck(lambda: f"{calling[0]} never returned: a wait with a timeout must give up when the time "
                                "is up (at once for timeout=0) and return False.")
 
-    race_check(body, runs=4, idea="timeout", what=stuck)
+    busy = _busy_or(stuck, reads, "While buy_waiting(timeout=...) waited on an empty machine")
+    race_check(body, runs=4, idea="timeout", what=busy)
