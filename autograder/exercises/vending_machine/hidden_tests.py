@@ -360,12 +360,12 @@ def _busy_words(count: int, ended: bool = True, while_: str = "") -> str:
 
 
 def _busy_or(stuck, reads: list, while_: str):
-    """A ``what=`` that names busy-waiting when the run never finished and the machine was read
-    over and over while nothing changed; ``stuck`` otherwise."""
+    """A ``what=`` that fails the check as busy-waiting (with that idea) when the run never finished
+    and the machine was read over and over while nothing changed; ``stuck`` otherwise."""
 
     def what(outcome):
         if outcome.kind in ("step-limit", "busy-wait") and reads[0].count > BUSY_READS:
-            return _busy_words(reads[0].count, ended=False, while_=while_)
+            fail(_busy_words(reads[0].count, ended=False, while_=while_), idea="busy-wait")  # its own idea
         return stuck(outcome)
 
     return what
