@@ -8,29 +8,10 @@ the way a real text file can be when several threads write at once.
 
 import threading
 
-from autograder import race
+from autograder.exercises.harness import FileTrap
 from autograder.testing import expect, race_check
 
 STUDENT_MODULE = "file_writer"
-
-
-class HalfWayFile:
-    """A file whose write() lets another thread run after the first half of the text."""
-
-    def __init__(self, path, mode="r", *args, **kwargs):
-        self.real = open(path, mode, *args, **kwargs)
-
-    def write(self, text):
-        half = len(text) // 2
-        self.real.write(text[:half])
-        race.checkpoint("half of the text is written")
-        if self.real.closed:
-            raise ValueError("I/O operation on closed file.")
-        self.real.write(text[half:])
-        return len(text)
-
-    def __getattr__(self, name):
-        return getattr(self.real, name)
 
 
 def test_lines_are_appended(student, tmp_path):
@@ -58,11 +39,15 @@ def test_a_newline_is_refused(student, tmp_path):
 
 
 def test_two_threads_write_whole_lines(student, tmp_path, monkeypatch):
-    monkeypatch.setattr(student, "open", HalfWayFile, raising=False)  # what your module's open() opens
+    folder = tmp_path / "race"
+    folder.mkdir()
+    # every way of opening a file in this folder (open, Path.open, os.fdopen, os.open and os.write...)
+    # gives a file whose write() may be interrupted half-way
+    FileTrap(folder).install(monkeypatch, student)
     runs = []
 
     def body():
-        path = tmp_path / f"run{len(runs)}.txt"
+        path = folder / f"run{len(runs)}.txt"
         runs.append(path)
         writer = student.SafeFileWriter(str(path))
         lines = {"A": ["apple pie", "apricot jam"], "B": ["banana bread", "blueberry muffin"]}

@@ -40,6 +40,38 @@ def test_two_customers_and_one_item(student):
     race_check(body, runs=40, idea="check-then-act")
 
 
+def _at_once(*actions):
+    threads = [threading.Thread(target=action) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def test_two_suppliers_and_one_free_slot(student):
+    def body():
+        machine = student.VendingMachine(2)
+        machine.buy()  # room for one item
+        filled = []
+        _at_once(lambda: filled.append(machine.refill()), lambda: filled.append(machine.refill()))
+        expect(sorted(filled) == [False, True],
+               f"Only one of two suppliers can fill the one free slot; refill() returned {filled}.")
+        expect(machine.stock == 2, f"The machine should be full (2 items), but its stock is {machine.stock}.")
+
+    race_check(body, runs=40, idea="check-then-act")
+
+
+def test_two_customers_and_two_items(student):
+    def body():
+        machine = student.VendingMachine(2)
+        sold = []
+        _at_once(lambda: sold.append(machine.buy()), lambda: sold.append(machine.buy()))
+        expect(sold == [True, True], f"Two customers can each buy one of two items; buy() returned {sold}.")
+        expect(machine.stock == 0, f"Both items were sold: the stock should be 0, not {machine.stock}.")
+
+    race_check(body, runs=40, idea="read-modify-write")
+
+
 def test_a_waiting_customer_gets_the_refill(student):
     def body():
         machine = student.VendingMachine(1)

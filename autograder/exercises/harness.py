@@ -17,6 +17,7 @@ with :func:`autograder.race.checkpoint`.
 from __future__ import annotations
 
 import builtins
+import codecs
 import io
 import os
 import threading
@@ -67,7 +68,9 @@ def when_stuck(text: str | Callable[[], str], crashed: str | None = None,
     raised one of ``crash_types`` in a racy schedule; the usual plain-words message otherwise."""
 
     def what(outcome: race.Outcome) -> str:
-        if outcome.kind in ("deadlock", "busy-wait"):
+        if outcome.kind == "busy-wait":
+            return _plain_message(outcome)
+        if outcome.kind == "deadlock":
             return text() if callable(text) else text
         if outcome.kind == "exception" and crashed is not None and outcome.exception_type in crash_types:
             error = outcome.message.split(": ", 1)[1] if outcome.message.startswith("in ") else outcome.message
@@ -157,27 +160,117 @@ class TearableFile:
         return getattr(self._real, name)
 
 
+_real_os_open, _real_os_write, _real_os_close, _real_file_io = os.open, os.write, os.close, io.FileIO
+_real_codecs_open = codecs.open
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT
+
+
+def _mode_of(file: Any, args: tuple, kwargs: dict) -> str:
+    return str(args[0] if args else kwargs.get("mode", "r"))
+
+
 class FileTrap:
-    """Makes ``open`` (and ``io.open``, which ``Path.open`` uses) return a :class:`TearableFile`
-    for every file opened for writing inside ``folder``; other files open as usual."""
+    """Makes every way of opening a file for writing inside ``folder`` give a file whose writes
+    can be interrupted half-way; other files open as usual.
+
+    Covered: ``open`` (and ``io.open``, which ``Path.open``, ``Path.write_text`` and ``os.fdopen``
+    use), ``codecs.open``, ``io.FileIO``, unbuffered and binary modes, ``print(..., file=f)`` (which
+    calls ``f.write``), and ``os.open`` with ``os.write`` (each ``os.write`` to such a descriptor
+    writes half, lets another thread run, then writes the rest). Names the student's module bound
+    at import time (``from io import open``, ``from os import write``) are rebound too, when
+    :meth:`install` is given the module.
+    """
 
     def __init__(self, folder: Path, pause: float = 0.0) -> None:
         self.folder = os.path.realpath(folder)
         self.pause = pause
         self.opened: list[TearableFile] = []
+        self.fds: set[int] = set()  # descriptors os.open gave out for files in the folder
+        self.raw_writing = 0  # os.write calls half done right now
 
-    def open(self, file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        real = _real_open(file, mode, *args, **kwargs)
-        if isinstance(file, (str, os.PathLike)) and any(flag in mode for flag in "wax+"):
-            if os.path.dirname(os.path.realpath(os.fspath(file))) == self.folder:
-                wrapped = TearableFile(real, self.pause)
-                self.opened.append(wrapped)
-                return wrapped
+    @property
+    def writing(self) -> int:
+        """How many writes are half done right now, through any kind of file."""
+        return self.raw_writing + sum(file.writing for file in self.opened)
+
+    def _watched(self, file: Any) -> bool:
+        if isinstance(file, int):
+            if file in self.fds:
+                return True
+            try:
+                target = os.readlink(f"/proc/self/fd/{file}")
+            except OSError:
+                return False
+            return os.path.dirname(target) == self.folder
+        if isinstance(file, (str, bytes, os.PathLike)):
+            name = os.fsdecode(os.fspath(file))
+            return os.path.dirname(os.path.realpath(name)) == self.folder
+        return False
+
+    def _wrap(self, real: Any) -> TearableFile:
+        wrapped = TearableFile(real, self.pause)
+        self.opened.append(wrapped)
+        return wrapped
+
+    def open(self, file: Any, *args: Any, **kwargs: Any) -> Any:
+        real = _real_open(file, *args, **kwargs)
+        mode = _mode_of(file, args, kwargs)
+        if any(flag in mode for flag in "wax+") and self._watched(file):
+            return self._wrap(real)
         return real
 
-    def install(self, monkeypatch: Any) -> FileTrap:
+    def codecs_open(self, filename: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        # codecs.open calls builtins.open, which is trapped; only a name bound at import needs this
+        return _real_codecs_open(filename, mode, *args, **kwargs)
+
+    def file_io(self, file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        real = _real_file_io(file, mode, *args, **kwargs)
+        if any(flag in mode for flag in "wax+") and self._watched(file):
+            return self._wrap(real)
+        return real
+
+    def os_open(self, path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        fd = _real_os_open(path, flags, *args, **kwargs)
+        if flags & _WRITE_FLAGS and self._watched(path if kwargs.get("dir_fd") is None else fd):
+            self.fds.add(fd)
+        return fd
+
+    def os_close(self, fd: int) -> None:
+        self.fds.discard(fd)
+        _real_os_close(fd)
+
+    def os_write(self, fd: int, data: Any) -> int:
+        if fd not in self.fds:
+            return _real_os_write(fd, data)
+        view = memoryview(data).cast("B")
+        half = len(view) // 2
+        done = _real_os_write(fd, view[:half])
+        if done < half:
+            return done  # a short write: the caller writes the rest, as with a real descriptor
+        self.raw_writing += 1
+        try:
+            if self.pause:
+                time.sleep(self.pause)
+            else:
+                race.checkpoint("os.write: half of the bytes are in the file")
+        finally:
+            self.raw_writing -= 1
+        return done + _real_os_write(fd, view[half:])
+
+    def install(self, monkeypatch: Any, student: Any = None) -> FileTrap:
+        swaps = {id(_real_open): self.open, id(builtins.open): self.open, id(_real_codecs_open): self.codecs_open,
+                 id(_real_file_io): self.file_io, id(_real_os_open): self.os_open, id(_real_os_write): self.os_write,
+                 id(_real_os_close): self.os_close}
         monkeypatch.setattr(builtins, "open", self.open)
         monkeypatch.setattr(io, "open", self.open)
+        monkeypatch.setattr(io, "FileIO", self.file_io)
+        monkeypatch.setattr(os, "open", self.os_open)
+        monkeypatch.setattr(os, "write", self.os_write)
+        monkeypatch.setattr(os, "close", self.os_close)
+        if student is not None:  # names bound at import: `from io import open`, `from os import write`
+            for name, value in list(vars(student).items()):
+                if id(value) in swaps and not isinstance(value, type(student)):
+                    monkeypatch.setattr(student, name, swaps[id(value)])
         return self
 
 

@@ -64,7 +64,7 @@ class Result:
 
     @property
     def passed(self) -> bool:
-        return self.points == self.max_points
+        return self.points == self.max_points and not self.feedback  # public tests carry no points
 
 
 def _exercise(exercise: str | Exercise) -> Exercise:
@@ -88,8 +88,12 @@ def hidden_tests(exercise: str | Exercise) -> list[HiddenTest]:
     from autograder import course
 
     ex = _exercise(exercise)
-    module = suite_module(ex)
-    override = course.points_override(ex.name)
+    return _tests_of(suite_module(ex), course.points_override(ex.name))
+
+
+def _tests_of(module: Any, override: dict[str, float] | None = None) -> list[HiddenTest]:
+    """A suite module's test functions in the order they are written, with their points."""
+    override = override or {}
     found = []
     for name, function in vars(module).items():
         if not name.startswith("test_") or not inspect.isfunction(function):
@@ -211,10 +215,36 @@ def manifest(exercise: str | Exercise) -> dict[str, Any]:
         raise ValidationError(f"{path}: not valid JSON (line {exc.lineno}): {exc.msg}") from None
 
 
-def samples(exercise: str | Exercise, kind: str) -> list[Path]:
-    """The ``right`` or ``wrong`` samples of an exercise, sorted by name."""
+def samples(exercise: str | Exercise, kind: str, group: str = "") -> list[Path]:
+    """The ``right`` or ``wrong`` samples of an exercise, sorted by name; ``group="realistic"`` for the
+    samples written the way students write (``<samples>/realistic/<kind>/``)."""
     folder = _exercise(exercise).samples_dir
-    return sorted((folder / kind).glob("*.py")) if folder is not None else []
+    if folder is None:
+        return []
+    return sorted((folder / group / kind if group else folder / kind).glob("*.py"))
+
+
+def run_public(exercise: str | Exercise, submission: Path, base_seed: int, *,
+               scratch: Path | None = None) -> dict[str, Result]:
+    """Run the public tests of ``exercise`` on the submission folder, the way ``autograder check`` does."""
+    import importlib.util
+
+    ex = _exercise(exercise)
+    path = ex.public_tests
+    spec = importlib.util.spec_from_file_location(f"_public_{ex.name}", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    module.STUDENT_MODULE = getattr(module, "STUDENT_MODULE", ex.file_name.removesuffix(".py"))
+    results = {}
+    own_scratch = scratch is None
+    scratch = Path(tempfile.mkdtemp(prefix="ag-meta-")) if scratch is None else scratch
+    try:
+        for test in _tests_of(module):
+            results[test.name] = _run_one(module, test, submission, base_seed, scratch)
+    finally:
+        if own_scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return results
 
 
 # ---------------------------------------------------------------------------------- validate

@@ -90,6 +90,12 @@ IDEAS = {
         "stay consistent belongs under one lock, or in a structure that does the step atomically, "
         "such as a `queue.Queue`."
     ),
+    "busy-wait": (
+        "A thread that waits by checking a condition again and again in a loop (busy-waiting, or "
+        "polling with short sleeps) keeps a CPU busy doing nothing and still reacts late. Let it "
+        "sleep until another thread wakes it: `Condition.wait()` (in a `while` loop), a "
+        "Semaphore's `acquire()`, `Event.wait()` or `Queue.get()`, each with its timeout."
+    ),
     "processes": (
         "In CPython only one thread at a time runs Python code (the GIL), so CPU-bound work does "
         "not get faster with threads. Worker processes each have their own interpreter: use "
@@ -183,7 +189,11 @@ def _plain_message(outcome: race.Outcome) -> str:
             lines.append(f"- {state['name']} waited for {waits}{holds}{where}")
         return "\n".join(lines)
     if outcome.kind == "busy-wait":
-        return "Your threads never finished: " + outcome.message.removeprefix("busy-wait: ") + "."
+        # the engine names the spinning thread and its loop: keep that, after the plain words
+        detail = outcome.message.removeprefix("busy-wait: ").strip()
+        return ("A thread busy-waited: it ran round a loop, checking the same state again and again while "
+                "nothing changed, instead of sleeping until another thread woke it."
+                + (f" ({detail})" if detail else ""))
     if outcome.tampered:
         return "Your code tried to switch off the grader's thread control (sys.settrace or sys.monitoring)."
     return message
@@ -229,6 +239,11 @@ def race_check(
     outcome = race.explore(watched, seed=seed, runs=runs, strategy=strategy, max_steps=max_steps)
     if outcome.ok:
         return outcome
+    if outcome.kind == "inconclusive":
+        # the engine ran out of steps without finding anything wrong: never a lost point
+        note("One check ran out of its step budget before it could reach a verdict, so it was passed "
+             "without one. Your code may simply be slow under the grader's thread control.")
+        return outcome
     if outcome.kind == "exception" and outcome.preemptions == 0 and not outcome.tampered:
         # not a race: the code fails even when its threads take turns; say where, show no schedule
         location = ""
@@ -251,6 +266,8 @@ def race_check(
         message = what(outcome)
     else:
         message = what or _plain_message(outcome)
+    if outcome.kind == "busy-wait":
+        idea = "busy-wait"
     if outcome.kind == "exception" and outcome.preemptions > 0 and idea not in _EXCEPTION_IDEAS:
         # the test was aimed at another mistake, but what happened is an error some interleavings raise:
         # explain that, not the test's lesson

@@ -10,6 +10,7 @@ from autograder.grading.validate import (  # noqa: F401 - re-exported
     HiddenTest,
     Result,
     hidden_tests,
+    run_public,
     run_suite,
     samples,
     schedules,

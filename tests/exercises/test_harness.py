@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -163,3 +164,103 @@ def test_slow_fetch_records_overlap_and_refuses_unknown_urls():
     assert overlap.most == 2 and sorted(overlap.args) == ["u1", "u2"] and not overlap.repeated()
     with pytest.raises(ValueError, match="not one of the URLs"):
         fetch("elsewhere")
+
+
+# ---------------------------------------------------------------- engine kinds race_check explains
+
+
+def _fake_explore(kind: str, ok: bool):
+    from autograder.race.outcome import Outcome
+
+    def explore(fn, **kwargs):
+        return Outcome(ok=ok, kind=kind, seed=1, runs=1, report="", message="")
+
+    return explore
+
+
+def test_an_inconclusive_check_passes_with_a_note(monkeypatch):
+    from autograder import race
+    from autograder.testing import race_check
+    from autograder.testing.feedback import CONTEXT
+
+    monkeypatch.setattr(race, "explore", _fake_explore("inconclusive", ok=False))
+    CONTEXT.notes = []
+    outcome = race_check(lambda: None)
+    assert outcome.kind == "inconclusive"
+    assert any("step budget" in note for note in CONTEXT.notes)
+    CONTEXT.notes = []
+
+
+def test_a_busy_wait_is_named_and_explained(monkeypatch):
+    import pytest
+
+    from autograder import race
+    from autograder.testing import IDEAS, Mistake, race_check
+
+    monkeypatch.setattr(race, "explore", _fake_explore("busy-wait", ok=False))
+    with pytest.raises(Mistake) as caught:
+        race_check(lambda: None, idea="lost-wakeup")
+    assert "busy-waited" in caught.value.what
+    assert caught.value.idea == IDEAS["busy-wait"]
+
+
+def _writers(folder):
+    """One unlocked way per opener to append a line to a file in ``folder``."""
+    import codecs
+    import io
+
+    def builtin_open(line):
+        with open(folder / "a.txt", "a") as f:
+            f.write(line)
+
+    def fdopen(line):
+        with os.fdopen(os.open(folder / "b.txt", os.O_WRONLY | os.O_APPEND | os.O_CREAT), "a") as f:
+            f.write(line)
+
+    def raw(line):
+        fd = os.open(folder / "c.txt", os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        os.write(fd, line.encode())
+        os.close(fd)
+
+    def path_open(line):
+        with (folder / "d.txt").open("a") as f:
+            print(line, end="", file=f)
+
+    def codecs_open(line):
+        with codecs.open(folder / "e.txt", "a", encoding="utf-8") as f:
+            f.write(line)
+
+    def file_io(line):
+        with io.FileIO(folder / "f.txt", "a") as f:
+            f.write(line.encode())
+
+    def unbuffered(line):
+        with open(folder / "g.txt", "ab", buffering=0) as f:
+            f.write(line.encode())
+
+    return [builtin_open, fdopen, raw, path_open, codecs_open, file_io, unbuffered]
+
+
+@pytest.mark.parametrize("index", range(7))
+def test_the_file_trap_tears_every_way_of_writing_a_file(tmp_path, monkeypatch, index):
+    folder = tmp_path / "watched"
+    folder.mkdir()
+    FileTrap(folder).install(monkeypatch)
+    write = _writers(folder)[index]
+    runs = []
+
+    def body():
+        for name in "abcdefg":
+            (folder / f"{name}.txt").unlink(missing_ok=True)
+        threads = [threading.Thread(target=write, args=(text,)) for text in ("aaaa\n", "bbbb\n")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        got = sorted(line for name in "abcdefg" for line in read_lines(folder / f"{name}.txt"))
+        runs.append(got)
+        assert got == ["aaaa", "bbbb"], got
+
+    outcome = race.explore(body, runs=60, seed=5)
+    assert not outcome.ok and outcome.kind == "assertion", f"{write.__name__}: no write was torn ({outcome.message})"
+    assert ["aaaa", "bbbb"] in runs, f"{write.__name__}: never whole, even in a run without a switch"

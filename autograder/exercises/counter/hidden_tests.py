@@ -1,4 +1,23 @@
-"""Hidden suite for counter.py: 25 points. Runs the student's code under the race engine."""
+"""Hidden suite for counter.py: 25 points. Runs the student's code under the race engine.
+
+For instructors: every requirement of the task (assignments/counter/README.md) and the hidden
+tests that check it, on every seed (fixed cases; the seed's data only adds more):
+
+* `Counter(start=0)`; `increment(amount=1)`, `decrement(amount=1)`
+  -> test_arithmetic_with_one_thread
+* `value` is a read-only property
+  -> test_value_is_read_only
+* each counter keeps its own count (one lock per counter, made in `__init__`)
+  -> test_counters_are_independent
+* many threads at once: no update may be lost
+  -> test_no_increment_is_lost, test_mixed_increments_and_decrements
+* `count_concurrently` makes one (new) Counter and returns the final value
+  -> test_count_concurrently_edges, test_count_concurrently_loses_nothing
+* it starts `n_threads` threads that each call `increment()`, all at the same time
+  -> test_count_concurrently_runs_threads_at_the_same_time
+* it waits for all of them (every thread it started has finished when it returns)
+  -> test_count_concurrently_joins_its_threads
+"""
 
 from __future__ import annotations
 
@@ -7,7 +26,7 @@ import time
 
 import pytest
 
-from autograder.exercises.harness import fail, solo
+from autograder.exercises.harness import fail, new_threads_alive, plural, solo
 from autograder.testing import expect, race_check
 
 STUDENT_MODULE = "counter"
@@ -34,7 +53,10 @@ def test_arithmetic_with_one_thread(student, fake):
         counter.increment()
         counter.decrement()
         counter.decrement()
-        expected -= 1
+        counter.increment(5)  # on every seed: amounts other than 1, both ways
+        counter.decrement(3)
+        counter.increment(0)
+        expected += 1
         expect(counter.value == expected,
                f"After a series of increments and decrements from {start}, value should be {expected}, "
                f"not {counter.value}.")
@@ -220,15 +242,27 @@ def test_count_concurrently_runs_threads_at_the_same_time(student, monkeypatch):
 
 
 @pytest.mark.points(2)
-def test_count_concurrently_joins_its_threads(student):
+def test_count_concurrently_joins_its_threads(student, monkeypatch):
     """count_concurrently waits for its threads before it returns."""
+    original = student.Counter.increment
+
+    def slow_increment(self, *args, **kwargs):
+        time.sleep(0.5)  # the engine's virtual clock: 2 s or more per thread, no real time
+        return original(self, *args, **kwargs)
+
+    # with increments that take time, a join with a timeout, or a sleep, returns while they still run
+    monkeypatch.setattr(student.Counter, "increment", slow_increment)
 
     def body():
         before = set(threading.enumerate())
-        student.count_concurrently(3, 3)
-        left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        got = student.count_concurrently(3, 4)
+        left = new_threads_alive(before)
         expect(not left,
-               f"{len(left)} thread(s) were still running when count_concurrently returned: join every "
-               "thread before reading the result.", idea="join")
+               f"{plural(len(left), 'thread was', 'threads were')} still running when count_concurrently returned: "
+               "join every thread (a plain `join()`, without a timeout; no `sleep` instead) before reading the "
+               "result.", idea="join")
+        expect(got == 12,
+               f"count_concurrently(3, 4) returned {got!r}, not 12: it read the count before its threads were done.",
+               idea="join")
 
     race_check(body, runs=5)

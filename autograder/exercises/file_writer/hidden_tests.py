@@ -10,6 +10,31 @@ does not take the writer's lock then cuts a line in two on every schedule.
 ``fetch`` is a fake: where downloads must overlap it takes a second of the virtual clock (so
 downloads that can overlap do); where lines must be whole it returns at once but lets another
 thread run in the middle, so that the threads stay busy and interleave finely.
+
+For instructors: every requirement of the task (assignments/file_writer/README.md) and the hidden
+tests that check it, on every seed:
+
+* `SafeFileWriter(path)` opens for appending, creating the file if needed
+  -> test_lines_are_appended_whole_and_in_order
+* `write_line` appends the text and a newline as one unbroken line, whatever other threads do
+  -> test_lines_from_many_threads_stay_whole, test_fetch_all_writes_one_whole_line_per_url
+* a text with a newline raises ValueError and writes nothing
+  -> test_text_with_a_newline_is_refused
+* `close()` flushes and closes, may be called twice; `write_line` after it raises ValueError
+  -> test_close_twice_and_write_after_close
+* a close in the middle of another thread's write cuts no line
+  -> test_close_while_another_thread_writes
+* `with SafeFileWriter(path) as writer:` closes at the end
+  -> test_usable_as_a_context_manager
+* `fetch_all` takes each URL once from one shared list, one line per URL, returns the count
+  -> test_fetch_all_writes_one_whole_line_per_url, test_fetch_all_edges
+* its threads really run, and no lock is held while `fetch` runs
+  -> test_fetch_all_downloads_overlap
+* it waits for its threads and closes the writer before returning
+  -> test_fetch_all_joins_its_threads
+
+Every way of opening and writing the file is trapped (open, io.open, Path.open/write_text,
+os.fdopen, os.open with os.write, codecs.open, io.FileIO, unbuffered modes, print(file=)).
 """
 
 from __future__ import annotations
@@ -175,7 +200,7 @@ def test_lines_from_many_threads_stay_whole(student, fake, tmp_path, monkeypatch
     per_thread = [_sentences(fake, 3) for _ in range(3)]
     wanted = [line for lines in per_thread for line in lines]
     paths = _Paths(tmp_path / "race")
-    FileTrap(paths.folder).install(monkeypatch)
+    FileTrap(paths.folder).install(monkeypatch, student)
 
     def body():
         path = paths.next()
@@ -201,7 +226,7 @@ def test_close_while_another_thread_writes(student, fake, tmp_path, monkeypatch)
     """A close() that comes while a write is half done never leaves half a line."""
     lines = _sentences(fake, 4)
     paths = _Paths(tmp_path / "race")
-    trap = FileTrap(paths.folder, pause=0.01).install(monkeypatch)  # a write takes a while
+    trap = FileTrap(paths.folder, pause=0.01).install(monkeypatch, student)  # a write takes a while
 
     def body():
         path = paths.next()
@@ -220,7 +245,7 @@ def test_close_while_another_thread_writes(student, fake, tmp_path, monkeypatch)
 
         def close_during_a_write():
             for _ in range(100):  # until some write is half done (or the writer is done)
-                if any(file.writing for file in trap.opened) or not worker.is_alive():
+                if trap.writing or not worker.is_alive():
                     break
                 time.sleep(0.001)
             writer.close()
@@ -258,12 +283,12 @@ def test_fetch_all_writes_one_whole_line_per_url(student, fake, tmp_path, monkey
     pages, urls, wanted = _fetch_all_case(fake, 8)
     n_threads = fake.random_int(3, 4)
     paths = _Paths(tmp_path / "race")
-    FileTrap(paths.folder).install(monkeypatch)
+    FileTrap(paths.folder).install(monkeypatch, student)
 
     def body():
         path = paths.next()
         overlap = Overlap()
-        got_count = student.fetch_all(urls, slow_fetch(pages, overlap, seconds=0), str(path), n_threads)
+        got_count = student.fetch_all(list(urls), slow_fetch(pages, overlap, seconds=0), str(path), n_threads)
         twice = overlap.repeated()
         if twice:
             fail(f"{plural(len(twice), 'URL was', 'URLs were')} downloaded more than once, for example "
@@ -289,11 +314,11 @@ def test_fetch_all_downloads_overlap(student, fake, tmp_path, monkeypatch):
     pages, urls, _ = _fetch_all_case(fake, 4)
     n_threads = fake.random_int(2, 4)
     paths = _Paths(tmp_path / "race")
-    FileTrap(paths.folder).install(monkeypatch)
+    FileTrap(paths.folder).install(monkeypatch, student)
 
     def body():
         overlap = Overlap()
-        student.fetch_all(urls, slow_fetch(pages, overlap), str(paths.next()), n_threads)
+        student.fetch_all(list(urls), slow_fetch(pages, overlap), str(paths.next()), n_threads)
         main = threading.current_thread()
         expect(main not in overlap.threads,
                "fetch_all downloaded in the calling thread: call start(), not run(), so each worker thread "
@@ -309,17 +334,20 @@ def test_fetch_all_downloads_overlap(student, fake, tmp_path, monkeypatch):
 @pytest.mark.points(1)
 def test_fetch_all_joins_its_threads(student, fake, tmp_path):
     """fetch_all waits for its threads and closes the file before it returns."""
-    pages, urls, _ = _fetch_all_case(fake, 3)
+    pages, urls, _ = _fetch_all_case(fake, 9)
     paths = _Paths(tmp_path / "real")  # a real file: what is not flushed is not there yet
 
     def body():
         path = paths.next()
         before = set(threading.enumerate())
-        got_count = student.fetch_all(urls, slow_fetch(pages, Overlap()), str(path), 3)
+        # every download takes 2 s of the engine's virtual clock, 6 s or more per thread: a join with
+        # a timeout, or a sleep, returns while the threads are still downloading
+        got_count = student.fetch_all(list(urls), slow_fetch(pages, Overlap(), seconds=2.0), str(path), 3)
         left = new_threads_alive(before)
         expect(not left,
                f"{plural(len(left), 'thread was', 'threads were')} still running when fetch_all returned: join "
-               "every thread before you return.", idea="join")
+               "every thread (a plain `join()`, without a timeout; no `sleep` instead) before you return.",
+               idea="join")
         got = read_lines(path)
         expect(not isinstance(got_count, int) or len(got) >= got_count,
                f"fetch_all returned {got_count!r}, but when it returned the file held {plural(len(got), 'line')}: "

@@ -3,6 +3,30 @@
 Every check runs under the engine, so waits cost no real time (the engine's clock is virtual: a
 ``buy_waiting(timeout=2)`` that gives up takes two virtual seconds and no real ones), and a
 customer who waits forever is reported as a deadlock instead of hanging the grader.
+
+For instructors: every requirement of the task (assignments/vending_machine/README.md) and the
+hidden tests that check it, on every seed:
+
+* `VendingMachine(capacity=5)` starts full
+  -> test_starts_full_sells_and_refills
+* a capacity below 1 raises ValueError (0 and negative numbers)
+  -> test_capacity_below_one_is_refused
+* `refill()` adds one item (True), or changes nothing when full (False)
+  -> test_starts_full_sells_and_refills, test_refills_never_overfill
+* `buy()` takes one item (True), or returns False at once when empty; never waits
+  -> test_starts_full_sells_and_refills, test_buy_never_waits
+* `buy_waiting()` waits until it can take an item; sleeps meanwhile (no busy-waiting)
+  -> test_buy_waiting_wakes_on_refill
+* `buy_waiting(timeout)` gives up after `timeout` (False); `timeout=0` does not wait
+  -> test_buy_waiting_honours_its_timeout
+* `stock` and `capacity` are read-only properties
+  -> test_stock_and_capacity_are_read_only
+* each machine keeps its own state
+  -> test_machines_are_independent
+* no thread sees the stock below 0 or above capacity
+  -> test_buyers_never_oversell, test_refills_never_overfill, test_mixed_traffic_keeps_count
+* the stock adds up: start + refills - sales
+  -> test_mixed_traffic_keeps_count
 """
 
 from __future__ import annotations
@@ -79,7 +103,7 @@ def test_starts_full_sells_and_refills(student, fake):
 @pytest.mark.points(1)
 def test_capacity_below_one_is_refused(student, fake):
     """VendingMachine(capacity) with a capacity below 1 raises ValueError."""
-    bad = [0, -fake.random_int(1, 50)]
+    bad = [0, -1, -fake.random_int(2, 50)]
 
     def body():
         for capacity in bad:
@@ -135,14 +159,18 @@ def test_machines_are_independent(student, fake):
 def test_buy_never_waits(student):
     """buy() on an empty machine returns False at once, even while a customer waits in buy_waiting."""
 
+    reads = [_Reads()]
+
     def body():
-        machine = student.VendingMachine(1)
-        machine.buy()
+        reads[0] = _Reads()
+        machine = _spied_machine(student, 1, 0, reads[0])
         got = machine.buy()
         expect(got is False, f"buy() on an empty machine should return False, not {got!r}.")
         waiting = threading.Thread(target=machine.buy_waiting, kwargs={"timeout": 3})
+        reads[0].quiet = True
         waiting.start()
         time.sleep(0.5)  # the customer is now waiting (the engine's clock is virtual: no real wait)
+        reads[0].quiet = False
         started = time.monotonic()
         got = machine.buy()
         waited = time.monotonic() - started
@@ -156,7 +184,8 @@ def test_buy_never_waits(student):
 
     stuck = when_stuck("buy() on an empty machine never returned: it waited for an item that never came. buy() "
                        "must return False at once when the machine is empty.")
-    race_check(body, runs=3, idea="no-wait", what=stuck)
+    busy = _busy_or(stuck, reads, "While a customer waited in buy_waiting(timeout=3) on an empty machine")
+    race_check(body, runs=3, idea="no-wait", what=busy)
 
 
 @pytest.mark.points(4)
@@ -290,13 +319,91 @@ def test_mixed_traffic_keeps_count(student, fake):
     race_check(traffic, runs=15, idea="check-then-act")
 
 
+QUIET = 10.0  # virtual seconds in which nothing changes while a customer waits
+BUSY_READS = 60  # reads of the machine's attributes a waiting customer may make meanwhile
+
+
+class _Reads:
+    """How often the machine's attributes were read while nothing changed (``quiet``)."""
+
+    def __init__(self) -> None:
+        self.quiet = False
+        self.count = 0
+
+
+def _spied_machine(student, capacity: int, stock: int, reads: _Reads):
+    """A machine whose attribute reads are counted while ``reads.quiet`` is set.
+
+    A customer that sleeps until a refill wakes it reads a few attributes; one that busy-waits
+    reads the same ones again and again while nothing changes. The count is taken by the grader's
+    code, outside the engine's scope, so it changes no interleaving.
+    """
+    base = student.VendingMachine
+
+    def __getattribute__(self, name):
+        if reads.quiet:
+            reads.count += 1
+        return super(spy, self).__getattribute__(name)
+
+    spy = type(base.__name__, (base,), {"__slots__": (), "__getattribute__": __getattribute__,
+                                        "__module__": base.__module__, "__qualname__": base.__qualname__})
+    machine = spy(capacity)
+    for _ in range(capacity - stock):
+        machine.buy()
+    return machine
+
+
+def _busy_words(count: int, ended: bool = True, while_: str = "") -> str:
+    after = "" if ended else " It never got past that loop: the grader stopped it."
+    while_ = while_ or f"While a customer waited in buy_waiting() and nothing changed for {QUIET:g} seconds"
+    return (f"{while_}, your code read the machine's state {count} times: it busy-waits, checking again and again "
+            f"in a loop (or polling with short sleeps) instead of sleeping until a refill wakes it.{after}")
+
+
+def _busy_or(stuck, reads: list, while_: str):
+    """A ``what=`` that fails the check as busy-waiting (with that idea) when the run never finished
+    and the machine was read over and over while nothing changed; ``stuck`` otherwise."""
+
+    def what(outcome):
+        if outcome.kind in ("step-limit", "busy-wait") and reads[0].count > BUSY_READS:
+            fail(_busy_words(reads[0].count, ended=False, while_=while_), idea="busy-wait")  # its own idea
+        return stuck(outcome)
+
+    return what
+
+
 @pytest.mark.points(3)
 def test_buy_waiting_wakes_on_refill(student, fake):
-    """Customers waiting in buy_waiting() are woken by refills, even when someone else buys too."""
+    """Customers waiting in buy_waiting() sleep until a refill wakes them (no busy-waiting), even with a rival."""
     capacity = fake.random_int(3, 5)
     stuck = when_stuck("A customer in buy_waiting() waited forever although the supplier refilled the machine: "
                        "the refill's wake-up was lost (it came between the customer's check and its wait), or the "
                        "customer woke up, found the item gone and never checked again.")
+
+    reads = [_Reads()]
+
+    def waits_quietly():
+        """A customer who waits while nothing happens for a while, then gets a refill."""
+        reads[0] = _Reads()
+        machine = _spied_machine(student, capacity, 0, reads[0])
+        got = []
+        customer = threading.Thread(target=lambda: got.append(machine.buy_waiting()))
+        reads[0].quiet = True  # from here on nothing changes for a while
+        customer.start()
+        time.sleep(QUIET)  # the engine's virtual clock: no real wait
+        reads[0].quiet = False
+        machine.refill()
+        customer.join()
+        expect(reads[0].count <= BUSY_READS, _busy_words(reads[0].count), idea="busy-wait")
+        expect(got == [True], f"buy_waiting() should return True once it got an item; it returned {got}.")
+
+    def busy_or_stuck(outcome):
+        if outcome.kind in ("step-limit", "busy-wait") and reads[0].count > BUSY_READS:
+            return _busy_words(reads[0].count, ended=False)
+        return stuck(outcome)
+
+    # first: a customer that busy-waits never gets through the checks below, and should hear why
+    race_check(waits_quietly, runs=2, idea="busy-wait", what=busy_or_stuck)
 
     def just_in_time():
         """A refill that comes just as a customer starts to wait."""
@@ -343,15 +450,22 @@ def test_buy_waiting_wakes_on_refill(student, fake):
 @pytest.mark.points(3)
 def test_buy_waiting_honours_its_timeout(student, fake):
     """buy_waiting(timeout) gives up after the timeout, and takes an item that arrives before it."""
-    timeout = fake.random_element([0.5, 1.5, 2, 4])
+    # a fraction of a second and a few seconds on every seed (int(timeout) or a timeout taken as
+    # milliseconds shows on one of them); the seed adds one more
+    timeouts = [0.5, 2.5, fake.random_element([1, 1.5, 4])]
 
-    calling = [f"buy_waiting(timeout={timeout}) on an empty machine"]
+    calling = [f"buy_waiting(timeout={timeouts[0]}) on an empty machine"]
 
-    def body():
-        machine = _machine(student, 2, 0)
+    reads = [_Reads()]
+
+    def check(timeout):
+        reads[0] = _Reads()
+        machine = _spied_machine(student, 2, 0, reads[0])
         calling[0] = f"buy_waiting(timeout={timeout}) on an empty machine"
         started = time.monotonic()
+        reads[0].quiet = True
         got = machine.buy_waiting(timeout=timeout)
+        reads[0].quiet = False
         waited = time.monotonic() - started
         expect(got is False, f"buy_waiting(timeout={timeout}) on an empty machine should return False, not {got!r}.",
                idea="timeout")
@@ -380,7 +494,12 @@ def test_buy_waiting_honours_its_timeout(student, fake):
                f"An item arrived {timeout / 2:g} s into buy_waiting(timeout={timeout}); the customer should have "
                f"taken it, but buy_waiting returned {got!r} after {waited:g} s.", idea="timeout")
 
+    def body():
+        for timeout in timeouts:
+            check(timeout)
+
     stuck = when_stuck(lambda: f"{calling[0]} never returned: a wait with a timeout must give up when the time "
                                "is up (at once for timeout=0) and return False.")
 
-    race_check(body, runs=5, idea="timeout", what=stuck)
+    busy = _busy_or(stuck, reads, "While buy_waiting(timeout=...) waited on an empty machine")
+    race_check(body, runs=4, idea="timeout", what=busy)
