@@ -56,6 +56,7 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("vending_machine", "A candy vending machine", "a BoundedSemaphore counts the slots"),
         Exercise("prime_checker", "A parallel prime checker",
                  "worker threads share one pool of numbers; the CPU-bound twin needs processes"),
+        Exercise("pipeline", "A producer-consumer pipeline", "producers and consumers meet at one bounded queue"),
     ]
 }
 

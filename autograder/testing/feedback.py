@@ -88,6 +88,30 @@ IDEAS = {
         "`multiprocessing.Pool` or `concurrent.futures.ProcessPoolExecutor` and give each worker "
         "its share of the numbers."
     ),
+    # --- the pipeline exercise
+    "sentinel": (
+        "A consumer that waits on `queue.get()` sleeps until an item comes, so it only stops if "
+        "something tells it to: put one sentinel (a special object meaning \"no more items\") per "
+        "consumer, after every producer has finished, and let each consumer stop at the first "
+        "sentinel it takes. One sentinel stops one consumer; the others wait forever."
+    ),
+    "bounded-queue": (
+        "A bounded queue (`queue.Queue(maxsize)`) makes a fast producer wait in `put()` while the "
+        "queue is full, so the items waiting for a consumer never pile up beyond the limit: memory "
+        "stays bounded however fast the producers are. `queue.Queue()` without a size, or with "
+        "`maxsize=0`, has no limit at all."
+    ),
+    "busy-wait": (
+        "A thread that has nothing to do should sleep inside a blocking call (`queue.get()`, "
+        "`put()`, `Condition.wait()`) until another thread wakes it. Asking again and again in a "
+        "loop (`get_nowait()` or `empty()` until something is there) is busy-waiting: it burns a "
+        "whole CPU core doing nothing, and holds the GIL away from the threads that do the work."
+    ),
+    "error-report": (
+        "An exception raised in a thread ends that thread, and nobody else sees it: the item is "
+        "lost, and whoever waits for that thread may wait forever. Catch the exception around the "
+        "work on one item, record it (with the item) for the caller, and go on with the next item."
+    ),
 }
 
 
@@ -169,7 +193,8 @@ def _plain_message(outcome: race.Outcome) -> str:
 
 
 # ideas that can explain a deadlock: a thread waiting for a wakeup, a join or a lock that never comes
-_WAITING_IDEAS = ("deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout")
+_WAITING_IDEAS = ("deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout", "sentinel", "busy-wait",
+                  "error-report")
 
 
 def race_check(

