@@ -57,6 +57,7 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("prime_checker", "A parallel prime checker",
                  "worker threads share one pool of numbers; the CPU-bound twin needs processes"),
         Exercise("pipeline", "A producer-consumer pipeline", "producers and consumers meet at one bounded queue"),
+        Exercise("downloader", "A downloader with a pool of workers", "threads overlap waiting, not computing"),
     ]
 }
 

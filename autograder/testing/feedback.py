@@ -112,6 +112,25 @@ IDEAS = {
         "lost, and whoever waits for that thread may wait forever. Catch the exception around the "
         "work on one item, record it (with the item) for the caller, and go on with the next item."
     ),
+    # --- the downloader exercise
+    "input-order": (
+        "Threads finish in whatever order their work takes, not in the order it was handed out. "
+        "To give results back in input order, keep each result with its position: collect the "
+        "futures in a list in input order and read them in that order, use `executor.map`, or "
+        "store each result at its index in a list made beforehand."
+    ),
+    "pool-size": (
+        "A pool of n workers is a limit: at most n jobs run at the same time, whatever the number "
+        "of jobs. `ThreadPoolExecutor(max_workers=n)`, n threads of your own that take jobs from one "
+        "queue, or a `BoundedSemaphore(n)` held around the work all keep it; one thread per job "
+        "does not."
+    ),
+    "download-timeout": (
+        "Nothing can stop a thread from outside, so a timeout must be given to the call that "
+        "blocks (`fetch(url, timeout=t)`, like `urlopen(url, timeout=t)`): then that call itself "
+        "gives up. `future.result(timeout=t)` only stops waiting for the answer; the worker stays "
+        "stuck in the download, and the pool waits for it when it shuts down."
+    ),
 }
 
 
@@ -194,7 +213,7 @@ def _plain_message(outcome: race.Outcome) -> str:
 
 # ideas that can explain a deadlock: a thread waiting for a wakeup, a join or a lock that never comes
 _WAITING_IDEAS = ("deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout", "sentinel", "busy-wait",
-                  "error-report")
+                  "error-report", "download-timeout")
 
 
 def race_check(

@@ -1,0 +1,1 @@
+"""The downloader exercise: its hidden suite is hidden_tests.py."""
