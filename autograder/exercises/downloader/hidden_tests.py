@@ -193,7 +193,7 @@ def test_a_failing_url_is_reported_not_raised(student, fake):
     pages = _pages(fake, 6)
     urls = list(pages)
     web = _Web(pages, seconds=0.5, failing=frozenset([urls[0], urls[4]]))
-    call = "download_all(6 URLs, n_workers=3), where fetch() fails for 2 of them"
+    call = "download_all(6 URLs, n_workers=3), where fetch() fails for 2 of them,"
 
     def body():
         web.reset()
@@ -209,7 +209,7 @@ def test_results_come_back_in_input_order(student, fake):
     urls = list(pages)
     web = _Web(pages, seconds={url: float(len(urls) - i) for i, url in enumerate(urls)})  # later URLs are faster
     n_workers = fake.random_int(2, 3)
-    call = f"download_all(6 URLs, n_workers={n_workers}), where later URLs download faster"
+    call = f"download_all(6 URLs, n_workers={n_workers}), where later URLs download faster,"
 
     def body():
         web.reset()

@@ -417,7 +417,7 @@ def test_the_queue_never_holds_more_than_maxsize(student, fake):
             sources = [taken.source(part) for part in _split(items, n_sources)]
             student.run_pipeline(sources, work, n_consumers, maxsize)
             if taken.worst > bound:
-                fail(f"run_pipeline({n_sources} fast {plural(n_sources, 'source')}, slow process, n_consumers="
+                fail(f"run_pipeline({plural(n_sources, 'fast source')}, a slow process, n_consumers="
                      f"{n_consumers}, maxsize={maxsize}) let {taken.worst} items pile up between the producers and "
                      f"the consumers; with a queue of {maxsize} there can be at most {bound} (at most {maxsize} in the "
                      f"queue, one in each producer's hands, one in each consumer's). The queue must be "
@@ -498,7 +498,8 @@ def test_nobody_busy_waits(student, fake, monkeypatch):
         thread, count = polls.busiest()
         if count > POLL_LIMIT:
             kinds = ", ".join(f"{name}() {n} times" for name, n in polls.calls.most_common())
-            fail(f"{words} {thread} asked {count} times for {len(items)} items ({kinds}).", idea="busy-wait")
+            fail(f"{words} {thread} asked {count} times while only {len(items)} items came (all threads together: "
+                 f"{kinds}).", idea="busy-wait")
         _check_all(result, items, work, call)
 
     def what(outcome: race.Outcome) -> str:
