@@ -91,8 +91,10 @@ IDEAS = {
         "such as a `queue.Queue`."
     ),
     "busy-wait": (
-        "A thread that waits by checking a condition again and again in a loop (busy-waiting, or "
-        "polling with short sleeps) keeps a CPU busy doing nothing and still reacts late. Let it "
+        "A thread that waits by checking a condition again and again in a loop (busy-waiting: "
+        "`get_nowait()` or `empty()` until something is there, or polling with short sleeps) keeps "
+        "a CPU busy doing nothing, holds the GIL away from the threads that do the work, and still "
+        "reacts late. Let it "
         "sleep until another thread wakes it: `Condition.wait()` (in a `while` loop), a "
         "Semaphore's `acquire()`, `Event.wait()` or `Queue.get()`, each with its timeout."
     ),
@@ -201,9 +203,11 @@ def _plain_message(outcome: race.Outcome) -> str:
 
 # ideas that can explain a deadlock: a thread waiting for a wakeup, a join or a lock that never comes
 _WAITING_IDEAS = ("deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout", "lock-order",
-                  "notify-all", "starvation", "give-up-cleanly", "readers-share", "rw-exclusion")
+                  "notify-all", "starvation", "give-up-cleanly", "readers-share", "rw-exclusion", "sentinel",
+                  "busy-wait", "error-report", "download-timeout")
 # ideas that already explain an exception that some interleavings raise
-_EXCEPTION_IDEAS = ("check-then-act", "work-twice", "race-exception", "shared-state", "consistent-snapshot")
+_EXCEPTION_IDEAS = ("check-then-act", "work-twice", "race-exception", "shared-state", "consistent-snapshot",
+                    "error-report")
 
 
 def race_check(

@@ -1,0 +1,27 @@
+"""fetch's exception is not caught: future.result() raises it out of download_all."""
+
+import concurrent.futures
+from dataclasses import dataclass
+
+
+@dataclass
+class Download:
+    url: str
+    body: str | None = None
+    error: Exception | None = None
+
+
+def download_one(url, fetch, timeout):
+    return Download(url, body=fetch(url, timeout=timeout))
+
+
+def check(n_workers, timeout):
+    if n_workers < 1 or not timeout > 0:
+        raise ValueError("need at least one worker and a timeout above 0")
+
+
+def download_all(urls, fetch, n_workers=4, timeout=10.0):
+    check(n_workers, timeout)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=n_workers) as pool:
+        futures = [pool.submit(download_one, url, fetch, timeout) for url in urls]
+        return [future.result() for future in futures]
