@@ -43,19 +43,25 @@ BLOB = re.compile(r"LEAK<([A-Za-z0-9+/=]+)>LEAK")
 class Attack:
     name: str
     kind: str  # "points" (a wrong solution passes), "evade" (the race engine is dodged), "leak"
-    flag: bool  # whether the grader should name it in grades.csv's flags column
+    flag: bool  # whether grades.csv's flags column should call it tampering (a static "review:" is not enough)
     hole: str = ""  # set while the attack still works: the xfail's reason
 
 
 ATTACKS = [
+    Attack("dis_leak", "leak", True,
+           "dis.dis(hidden suite module from sys.modules): __code__ is read from dis.py, not refused"),
+    Attack("pyc_leak", "leak", True,
+           "the hidden suite's __pycache__/*.pyc is not a secret path: its bytecode leaks base64-encoded"),
     Attack("lying_value", "points", False,
            "an int subclass whose __eq__ is always True passes every `expect(value == wanted)`"),
+    Attack("frame_via_logging", "points", True,
+           "logging.currentframe() gets a frame from logging.py; f_back/f_locals give the test's expected value"),
     Attack("engine_detect", "evade", True,
            "type(threading.Lock()) tells the engine's model from a real lock: locked only under test"),
     Attack("gettrace_detect", "evade", True,
            "sys.gettrace() (no audit event) shows the engine's tracer: locked only under test"),
-    Attack("pyc_leak", "leak", True,
-           "the hidden suite's __pycache__/*.pyc is not a secret path: its bytecode leaks base64-encoded"),
+    Attack("computed_return", "points", False,
+           "count_concurrently may return n_threads * increments_per_thread without counting anything"),
     Attack("raw_threads", "evade", False),
     Attack("skip_when_racing", "points", False),
 ]
@@ -125,7 +131,7 @@ def test_attack_gains_nothing_leaks_nothing_and_is_flagged(attack: Attack, grade
     problems = []
     if float(row["counter"]) > baseline:
         problems.append(f"earned {row['counter']} > the honest racy counter's {baseline}")
-    if attack.flag and "tampering" not in row["flags"] and "review: counter.py:" not in row["flags"]:
+    if attack.flag and "tampering" not in row["flags"]:
         problems.append(f"not flagged (flags={row['flags']!r})")
     leaked = leaks(out, attack.name, catalogs)
     if leaked:
