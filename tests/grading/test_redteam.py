@@ -42,7 +42,7 @@ BLOB = re.compile(r"LEAK<([A-Za-z0-9+/=]+)>LEAK")
 @dataclass(frozen=True)
 class Attack:
     name: str
-    kind: str  # "points" (a wrong solution passes), "evade" (the race engine is dodged), "leak"
+    kind: str  # "points" (a wrong solution passes), "evade" (the engine is dodged), "leak", "reach" (the channel)
     flag: bool  # whether grades.csv's flags column should call it tampering (a static "review:" is not enough)
     hole: str = ""  # set while the attack still works: the xfail's reason
 
@@ -62,6 +62,7 @@ ATTACKS = [
            "sys.gettrace() (no audit event) shows the engine's tracer: locked only under test"),
     Attack("computed_return", "points", False,
            "count_concurrently may return n_threads * increments_per_thread without counting anything"),
+    Attack("channel_via_logging", "reach", False),
     Attack("raw_threads", "evade", False),
     Attack("skip_when_racing", "points", False),
 ]
@@ -115,6 +116,7 @@ def leaks(out: Path, name: str, catalogs) -> list[str]:
                 continue
             if b"test_no_increment_is_lost" in data and b"_not_counted_on" in data:
                 found.append(f"{file}: the hidden suite's bytecode ({len(data)} bytes)")
+        found += [f"{file}: reached {what}" for what in re.findall(r"REACHED (\w+\.channel)", text)]
     return found
 
 
