@@ -65,6 +65,7 @@ ATTACKS = [
     Attack("computed_return", "points", False,
            "count_concurrently may return n_threads * increments_per_thread without counting anything"),
     Attack("channel_via_logging", "reach", False),
+    Attack("linecache_leak", "leak", False),
     Attack("raw_threads", "evade", False),
     Attack("skip_when_racing", "points", False),
 ]
