@@ -56,6 +56,8 @@ ATTACKS = [
            "an int subclass whose __eq__ is always True passes every `expect(value == wanted)`"),
     Attack("frame_via_logging", "points", True,
            "logging.currentframe() gets a frame from logging.py; f_back/f_locals give the test's expected value"),
+    Attack("stack_locals", "points", True,
+           "StackSummary.extract(walk_stack(None), lookup_lines=False, capture_locals=True): reprs of grader locals"),
     Attack("closure_walk", "points", True,
            "current_thread()._target -> __closure__ cells (no audit event) -> the hidden test's body and its data"),
     Attack("engine_detect", "evade", True,
