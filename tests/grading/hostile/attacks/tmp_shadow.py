@@ -7,7 +7,7 @@ import tempfile
 folder = tempfile.mkdtemp()
 try:
     with open(os.path.join(folder, "statistics.py"), "w") as handle:
-        handle.write("def mean(values):\\n    return 1\\n")
+        handle.write("def mean(values):\n    return 1\n")
     sys.path.insert(0, folder)
     sys.modules.pop("statistics", None)
     import statistics  # noqa: F401,E402 - now the one written above
