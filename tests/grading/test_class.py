@@ -12,9 +12,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from markupsafe import escape as html_escape
 
 from autograder.exercises import EXERCISES
-from autograder.grading import sandbox
+from autograder.grading import export, sandbox
+from autograder.grading.gradebook import Gradebook
 
 from .conftest import (
     FAST_LIMITS,
@@ -199,21 +201,17 @@ def test_class_report_shows_histogram_pass_rates_and_common_mistakes(graded):
     html = (graded["out"] / "report.html").read_text(encoding="utf-8")
     assert "<h2>Scores</h2>" in html and "<h2>Pass rate per test</h2>" in html
     assert "<h2>Most common mistakes</h2>" in html
-    # which mistakes make the top of the table depends on how the hanging students' tests end on this
-    # machine; what holds everywhere is that the table shows the summary's mistakes with their counts
-    from autograder.grading.export import class_summary
-    from autograder.grading.gradebook import Gradebook
-
     book = Gradebook(graded["out"] / "gradebook.sqlite")
     try:
-        summary = class_summary(book.all())
+        results = book.all()
     finally:
         book.close()
-    assert summary["mistakes"], "the class has wrong submissions, so the report has mistakes to show"
-    for mistake in summary["mistakes"]:
-        assert html_escape(mistake["mistake"]) in html
-    statuses = {t.status for r in summary["results"] for _, t in r.tests()}
-    assert "timeout" in statuses  # the hanging students ran out of time, whatever the table's cut
+    hang = next(r for r in results if r.student == "hang")
+    assert {export.mistake_key(t) for e, t in hang.tests() if e.name == "counter"} == {"ran out of time"}
+    # which mistakes make the top of the list depends on how many hostile students hit a time limit on
+    # this machine; whatever made it is shown
+    common = export.class_summary(results)["mistakes"]
+    assert common and all(html_escape(m["mistake"]) in html for m in common)
     students = len(list(graded["subs"].iterdir()))
     assert f"{students} students" in html
 
