@@ -7,7 +7,6 @@ in the reference solution of every other gradable exercise, which must still ear
 from __future__ import annotations
 
 import os
-from html import escape as html_escape
 from pathlib import Path
 
 import jsonschema
