@@ -156,6 +156,7 @@ def grade_submission(
                                  protect=protect) if plan else {}
     leaks = guard_leaks.leak_filter([cat.suite for cat in catalogs.values()]).allowing(_texts(copies))
     flags: list[str] = []
+    findings = guard_screen.screen_files(copies)
     exercises = []
     for name, cat in catalogs.items():
         exercise = cat.exercise
@@ -200,6 +201,9 @@ def grade_submission(
                 notes=[_scrub(str(n)) for n in record.get("notes") or []] if status == Status.PASSED else [],
                 grader_fault=grader_fault,
             ))
+        severe = [f for f in findings if f.severe and f.file in (exercise.file_name, *files.helpers)]
+        if severe:
+            _tampered_by_source(tests, severe)
         flags += _guard_tests(name, tests, leaks)
         note = files.notes.get(name, "")
         shared = _one_cause(tests)
@@ -214,17 +218,32 @@ def grade_submission(
                 test.replay = ""
         exercises.append(ExerciseResult(name, exercise.title, cat.max_points, ExerciseStatus.GRADED,
                                         files.relative(path), note, tests))
-    flags += [f"review: {f.text()}" for f in guard_screen.screen_files(copies)]
+    flags += [f"review: {f.text()}" for f in findings if not f.severe]
     return SubmissionResult(
         student=files.student, exercises=exercises, seed=seed, grader_version=grader_version(),
         duration=round(time.monotonic() - started, 3), graded_at=time.time(), flags=flags,
     )
 
 
+def _tampered_by_source(tests: list[TestResult], severe: list[guard_screen.Finding]) -> None:
+    """Every test of an exercise whose file reaches for the grader's internals earns nothing."""
+    shown = "; ".join(f"{f.what} ({f.file} line {f.line})" for f in severe[:3])
+    text = (f"Your code reached into the grader or changed part of it, and the grader refused or caught it: "
+            f"{shown}. Code under test may not touch the grader's memory, call stack, tracing, files or "
+            "results, so this exercise earns no points and your instructor is told. Remove that code: "
+            "the exercise needs none of it.")
+    for i, test in enumerate(tests):
+        if test.grader_fault:
+            continue
+        tests[i] = TestResult(name=test.name, title=test.title, max_points=test.max_points, points=0.0,
+                              status=Status.TAMPERED, feedback=text, replay="", seed=test.seed,
+                              duration=test.duration, outcome=None, notes=[])
+
+
 def _one_cause(tests: list[TestResult]) -> str:
     """The feedback every test of an exercise shares when none passed (a syntax error, an import that
     hangs or crashes): one explanation for the exercise instead of the same one per test."""
-    if len(tests) < 2 or any(t.passed or t.grader_fault for t in tests):
+    if len(tests) < 2 or any(t.passed or t.grader_fault or t.status == Status.TAMPERED for t in tests):
         return ""
     texts = {t.feedback.strip() for t in tests}
     if len(texts) != 1:

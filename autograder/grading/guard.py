@@ -116,6 +116,46 @@ def secret_paths(suites: Iterable[str]) -> list[str]:
     return sorted(out)
 
 
+def _library_key(filename: str, stdlib_dirs: tuple[str, ...]) -> str:
+    """``collections/__init__.py`` or ``enum.py`` for a file of the standard library; "" for any other file."""
+    if not filename.startswith(stdlib_dirs):
+        return ""
+    base = os.path.basename(filename)
+    if base == "__init__.py":
+        return f"{os.path.basename(os.path.dirname(filename))}/{base}"
+    return base
+
+
+def _frame_users() -> dict[str, tuple[str, ...]]:
+    """Standard-library functions (by file) that ask for or read frames for their own use only."""
+    return {
+        "collections/__init__.py": ("namedtuple",),
+        "logging/__init__.py": ("<lambda>", "findCaller", "_is_internal_frame"),
+        "dataclasses.py": ("*",),
+        "enum.py": ("*",),
+        "typing.py": ("*",),
+        "warnings.py": ("*",),
+        "contextlib.py": ("*",),
+        "threading.py": ("*",),
+        # traceback's formatting walks a traceback's frames to turn them into text (format_exc, print_exc,
+        # TracebackException); without capture_locals that text holds only files, lines and source
+        "traceback.py": ("walk_tb", "extract", "_extract_from_extended_frame_gen", "extract_stack",
+                         "format_stack", "print_stack", "_walk_tb_with_full_positions", "__init__",
+                         "_extract_caret_anchors_from_line_segment", "format_exception", "print_exception",
+                         "format_exc", "print_exc", "_get_code_position", "walk_stack"),
+        # (walk_tb and walk_stack only when traceback's own code consumes them, see for_student)
+    }
+
+
+def _captures_locals(frame: Any) -> bool:
+    """Whether a traceback.py frame (or one of its callers in traceback.py) turns frames' locals into text."""
+    while frame is not None and frame.f_code.co_filename.endswith("traceback.py"):
+        if frame.f_locals.get("capture_locals"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[], list[Refusal]]:
     """Add the audit hook; returns ``drain()``, which hands over (and forgets) what was refused since its last call.
 
@@ -134,6 +174,10 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                          {str(r).rstrip(os.sep) + os.sep for r in student_roots}))
     secret_files = frozenset(s for s in secrets)
     secret_dirs = tuple(s.rstrip(os.sep) + os.sep for s in secrets)
+    # a hidden suite's compiled copies (__pycache__/hidden_tests.cpython-311.pyc) are as secret as the suite
+    secret_caches = tuple(os.path.join(os.path.dirname(f), "__pycache__",
+                                       os.path.splitext(os.path.basename(f))[0] + ".")
+                          for f in secret_files if f.endswith(".py"))
     helper_files = frozenset(_real(m.__file__) for m in (inspect, bdb) if getattr(m, "__file__", None)) | frozenset(
         m.__file__ for m in (inspect, bdb) if getattr(m, "__file__", None))
     try:
@@ -144,6 +188,21 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
         pass
     ctypes_dir = os.path.dirname(ctypes.__file__) + os.sep
     traceback_file = traceback.__file__
+    import autograder
+
+    grader_dirs = tuple({os.path.dirname(autograder.__file__) + os.sep,
+                         _real(os.path.dirname(autograder.__file__)) + os.sep})
+    # standard-library code that asks for a frame (sys._getframe) or reads one (tb_frame, gi_frame...)
+    # on a student's behalf and hands none of it back: its request is allowed while student code is on
+    # the stack; any other non-grader code that does so is refused then (inspect, traceback.walk_stack,
+    # logging.currentframe called directly, dis...)
+    frame_users = _frame_users()
+    import sysconfig
+
+    stdlib_dirs = tuple({path.rstrip(os.sep) + os.sep for key in ("stdlib", "platstdlib")
+                         if (path := sysconfig.get_paths().get(key))} |
+                        {_real(path).rstrip(os.sep) + os.sep for key in ("stdlib", "platstdlib")
+                         if (path := sysconfig.get_paths().get(key))})
     walkers = frozenset({"walk_stack", "walk_tb"})
     threading_file = threading.__file__
     compiled: set[str] = set()
@@ -173,6 +232,36 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             return None
         return None
 
+    def is_grader(filename: str) -> bool:
+        return filename.startswith(grader_dirs)
+
+    def for_student(frame: Any) -> Any:
+        """The student frame on whose behalf ``frame`` asks for frames or code, or None when the request
+        is the grader's own, or one a trusted standard-library function makes and keeps to itself."""
+        if frame is None:
+            return None
+        name = frame.f_code.co_filename
+        if is_student(name):
+            return frame
+        if is_grader(name):
+            return None
+        student = on_stack(frame)
+        if student is None:
+            return None
+        allowed = frame_users.get(_library_key(name, stdlib_dirs), ())
+        function = frame.f_code.co_name
+        if function in allowed or "*" in allowed:
+            if name == traceback_file and _captures_locals(frame):
+                return student  # the grader's locals, as text: refused
+            if function in ("<lambda>", "walk_tb", "walk_stack", "_walk_tb_with_full_positions"):
+                # logging.currentframe (a lambda) and traceback's walkers hand frames to their caller:
+                # allowed only when that caller is the same module's own code
+                caller = frame.f_back
+                if caller is None or caller.f_code.co_filename != name:
+                    return student
+            return None
+        return student
+
     def on_stack(frame: Any) -> Any:
         while frame is not None:
             if is_student(frame.f_code.co_filename):
@@ -187,6 +276,13 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             events.append(Refusal(what, where))
         raise Refused(f"The grader refused this: your code {what}. Code under test may not reach into the grader.")
 
+    def grader_code(obj: Any) -> bool:
+        code = getattr(obj, "__code__", None) or getattr(obj, "gi_code", None) or getattr(obj, "cr_code", None)
+        filename = getattr(code, "co_filename", "") if code is not None else ""
+        if not filename:
+            return False
+        return is_grader(filename) or filename in secret_files or realpath(filename).startswith(secret_dirs)
+
     def own_function(obj: Any) -> bool:
         code = getattr(obj, "__code__", None)
         if code is None:
@@ -199,11 +295,13 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
         if event == "object.__getattr__":
             attr = args[1] if len(args) > 1 else ""
             if attr in FRAME_ATTRS:
-                culprit = behind(frame)
+                culprit = behind(frame) or for_student(frame)
                 if culprit is not None:
                     refuse(f"read {attr}, a way into the grader's frames", culprit)
             elif attr in CODE_ATTRS:
                 culprit = behind(frame)
+                if culprit is None and grader_code(args[0]):
+                    culprit = for_student(frame)  # dis, inspect or pickle reading the grader's code for you
                 if culprit is not None and not own_function(args[0]):
                     refuse(f"read the {attr} of code that is not yours", culprit)
             return
@@ -222,7 +320,7 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             if not isinstance(path, str):
                 return
             full = realpath(path)
-            secret = full in secret_files or full.startswith(secret_dirs) or (
+            secret = full in secret_files or full.startswith(secret_dirs) or full.startswith(secret_caches) or (
                 full.startswith("/proc/") and full.endswith(("/mem", "/environ")))
             if secret:
                 culprit = on_stack(frame)
@@ -262,7 +360,7 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                 refuse(WORDS[event], culprit)
             return
         if event in ("sys._getframe", "sys._getframemodulename"):
-            culprit = behind(frame)
+            culprit = behind(frame) or for_student(frame)
             if culprit is not None:
                 refuse(WORDS[event], culprit)
             return
@@ -309,8 +407,29 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
         wrapper.__name__ = name
         return wrapper
 
+    def unseen(original: Callable[..., Any], empty: Any) -> Callable[..., Any]:
+        """``original`` as the grader sees it; student code is told that nothing is switched on, so it
+        cannot behave one way under the engine and another way in real use."""
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if behind(getframe(1)) is not None:
+                return empty
+            return original(*args, **kwargs)
+
+        wrapper.__name__ = getattr(original, "__name__", "wrapper")
+        wrapper.__doc__ = getattr(original, "__doc__", None)
+        return wrapper
+
+    sys.gettrace = unseen(sys.gettrace, None)
+    sys.getprofile = unseen(sys.getprofile, None)
+    if hasattr(threading, "gettrace"):
+        threading.gettrace = unseen(threading.gettrace, None)
+        threading.getprofile = unseen(threading.getprofile, None)
     monitoring = getattr(sys, "monitoring", None)
     if monitoring is not None:
+        for name, empty in (("get_tool", None), ("get_events", 0), ("get_local_events", 0)):
+            original = getattr(monitoring, name, None)
+            if original is not None:
+                setattr(monitoring, name, unseen(original, empty))
         # sys.monitoring raises no audit event but register_callback's: student code that switched the
         # engine's INSTRUCTION events off for its own code would escape it (the engine keeps its own
         # references to the originals, taken when it was imported)

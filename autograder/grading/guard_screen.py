@@ -45,13 +45,29 @@ NAMES = ("autograder", "pytest", "_pytest", "hidden_tests", "pluggy", "ChannelPl
 BUILDERS = {"exec", "eval", "compile", "__import__"}
 
 
+# Constructs with no use in a threads exercise but to reach into the grader: the frames of the call
+# stack and what they hold, closures' cells, the garbage collector's object walks, tracing switches,
+# ctypes, pytest's internals and the grader's own classes. A file that contains one gets no points for
+# its exercise (it is tampering, whatever the run did); every other finding is for review only.
+SEVERE = frozenset({
+    "sys._getframe (the call stack)", "sys._current_frames", "sys._getframemodulename", "inspect.currentframe",
+    "frame.f_back", "frame.f_locals", "frame.f_globals", "frame.f_trace (switches tracing)",
+    "frame.f_trace_opcodes (switches tracing)", "traceback.tb_frame", "generator.gi_frame", "coroutine.cr_frame",
+    "async generator.ag_frame", "__closure__", "cell_contents", "__subclasses__", "settrace", "setprofile",
+    "sys.addaudithook", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
+    MODULES["ctypes"], MODULES["_pytest"], MODULES["pluggy"],
+})
+SEVERE_NAMES = ("hidden_tests", "ChannelPlugin", "Integrity")
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One construct for the instructor to look at."""
+    """One construct for the instructor to look at (``severe``: one that costs the exercise)."""
 
     file: str
     line: int
     what: str
+    severe: bool = False
 
     def text(self) -> str:
         return f"{self.file}:{self.line}: {self.what}"
@@ -73,7 +89,9 @@ class _Screen(ast.NodeVisitor):
         self.found: list[Finding] = []
 
     def add(self, node: ast.AST, what: str) -> None:
-        self.found.append(Finding(self.name, getattr(node, "lineno", 0), what))
+        severe = what in SEVERE or what.removeprefix("uses ") in SEVERE or any(
+            what == f"names {name!r}" for name in SEVERE_NAMES) or what == "assigns __code__"
+        self.found.append(Finding(self.name, getattr(node, "lineno", 0), what, severe))
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -96,6 +114,8 @@ class _Screen(ast.NodeVisitor):
         if what:
             self.add(node, f"uses {what}")
         dotted = _dotted(node)
+        if isinstance(node.ctx, ast.Store) and node.attr in ("__code__", "__defaults__", "__kwdefaults__"):
+            self.add(node, f"assigns {node.attr}")
         if isinstance(node.ctx, (ast.Store, ast.Del)) and dotted.startswith(("sys.", "builtins.")):
             self.add(node, f"assigns {dotted}")
         self.generic_visit(node)
