@@ -233,8 +233,8 @@ def _tampered_by_source(tests: list[TestResult], severe: list[guard_screen.Findi
             "results, so this exercise earns no points and your instructor is told. Remove that code: "
             "the exercise needs none of it.")
     for i, test in enumerate(tests):
-        if test.grader_fault:
-            continue
+        if test.grader_fault or test.status == Status.TAMPERED:
+            continue  # (what the run refused says more than the source does)
         tests[i] = TestResult(name=test.name, title=test.title, max_points=test.max_points, points=0.0,
                               status=Status.TAMPERED, feedback=text, replay="", seed=test.seed,
                               duration=test.duration, outcome=None, notes=[])

@@ -40,6 +40,8 @@ ATTRIBUTES = {
     "setprofile": "setprofile", "monitoring": "sys.monitoring", "addaudithook": "sys.addaudithook",
     "get_objects": "gc.get_objects", "get_referrers": "gc.get_referrers", "get_referents": "gc.get_referents",
     "getsource": "inspect.getsource", "getsourcefile": "inspect.getsourcefile",
+    "gettrace": "sys.gettrace (is the grader tracing?)", "getprofile": "sys.getprofile (is the grader profiling?)",
+    "get_tool": "sys.monitoring.get_tool (is the grader watching?)", "LockType": "_thread.LockType",
 }
 NAMES = ("autograder", "pytest", "_pytest", "hidden_tests", "pluggy", "ChannelPlugin", "Integrity", "solutions/")
 BUILDERS = {"exec", "eval", "compile", "__import__"}
@@ -55,6 +57,8 @@ SEVERE = frozenset({
     "frame.f_trace_opcodes (switches tracing)", "traceback.tb_frame", "generator.gi_frame", "coroutine.cr_frame",
     "async generator.ag_frame", "__closure__", "cell_contents", "__subclasses__", "settrace", "setprofile",
     "sys.addaudithook", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
+    "sys.gettrace (is the grader tracing?)", "sys.getprofile (is the grader profiling?)",
+    "sys.monitoring.get_tool (is the grader watching?)", "the type of a lock (is the grader watching?)",
     MODULES["ctypes"], MODULES["_pytest"], MODULES["pluggy"],
 })
 SEVERE_NAMES = ("hidden_tests", "ChannelPlugin", "Integrity")
@@ -128,6 +132,9 @@ class _Screen(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         func = _dotted(node.func)
+        if func == "type" and node.args and isinstance(node.args[0], ast.Call) and _dotted(
+                node.args[0].func).rsplit(".", 1)[-1] in ("Lock", "RLock", "allocate_lock", "Semaphore", "Condition"):
+            self.add(node, "the type of a lock (is the grader watching?)")
         last = func.rsplit(".", 1)[-1]
         if last in BUILDERS and not (node.args and isinstance(node.args[0], ast.Constant)):
             self.add(node, f"calls {last}() on code built at run time")

@@ -75,7 +75,9 @@ def test_no_attack_earns_more_than_its_honest_code_and_each_is_flagged(graded):
         if name in UNREFUSED:
             continue
         assert "tampering" in rows[name]["flags"], (name, rows[name]["flags"])
-        assert "review: counter.py:" in rows[name]["flags"], (name, "the static screen saw nothing")
+        # the static screen saw it: a construct for review, or one that costs the exercise by itself
+        assert "review: counter.py:" in rows[name]["flags"] or "(counter.py line" in rows[name]["flags"], \
+            (name, "the static screen saw nothing")
 
 
 def test_the_student_is_told_in_plain_words_what_was_refused(graded):
