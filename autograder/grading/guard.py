@@ -346,6 +346,10 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                 refuse("used ctypes to reach memory or C functions directly", culprit)
             return
         if event in ("sys.settrace", "sys.setprofile"):
+            if engine_unwinding():
+                # the engine ended this thread's run by raising from its trace function, and CPython then
+                # switched tracing off itself, from the student's frame: not the student's doing
+                return
             # the engine itself switches tracing with student frames further out (a thread ending)
             culprit = behind(frame)
             if culprit is None and frame is not None and frame.f_code.co_filename == threading_file:
@@ -367,6 +371,22 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
         culprit = behind(frame)
         if culprit is not None:
             refuse(WORDS.get(event, event), culprit)
+
+    def engine_unwinding() -> bool:
+        """Whether the race engine is ending the run this thread belongs to (it raises RunAborted from
+        its trace function, after which CPython unsets tracing with an audit event of its own)."""
+        primitives = sys.modules.get("autograder.race.primitives")
+        engine = getattr(primitives, "ENGINE", None)
+        run = getattr(engine, "run", None)
+        if run is None:
+            return False
+        if getattr(run, "aborting", False):
+            return True
+        me = get_ident()
+        for record in getattr(run, "records", ()):
+            if getattr(record, "ident", None) == me:
+                return bool(getattr(record, "abort_delivered", False))
+        return False
 
     def own_engine(hook: Any) -> bool:
         code = getattr(hook, "__code__", None)
