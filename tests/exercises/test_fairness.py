@@ -5,7 +5,8 @@ real CPython threads by ``fairness/prove.py`` (its ``evidence``). For every exer
 ``autograder grade`` run grades all of that exercise's samples (one student folder per sample, the
 other three exercises absent). A verdict is right when a correct sample earns 25/25 on every seed,
 and a wrong one loses points on every seed in a test whose name matches one of its ``expect``
-phrases and whose feedback is about the code (not a tampering or grader-fault notice). Samples the
+phrases and whose feedback is about the code (not a tampering or grader-fault notice); and no
+sample (none of them reaches into the grader) is ever told it tampered. Samples the
 grader judges wrongly today are marked ``xfail(strict=True)`` from the manifest's ``xfail`` reason.
 
 ``AG_FAIRNESS_SEEDS`` (default 3) sets how many seeds (1..N) are swept.
@@ -99,6 +100,10 @@ def test_verdict_is_right(sample: dict, graded) -> None:
     problems = []
     for seed in SEEDS:
         points, lost = graded(sample["exercise"], seed)[sample["sample"]]
+        accused = [t for t in lost if "tampered" in t.tags]
+        if accused:
+            problems.append(f"seed {seed}: told it tampered with the grader in {len(accused)} test(s), e.g. "
+                            f"{accused[0].name}: {accused[0].first_line[:150]}")
         if sample["kind"] == "correct":
             if points != 25:
                 problems.append(f"seed {seed}: {points}/25, lost " + "; ".join(
