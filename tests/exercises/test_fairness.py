@@ -14,12 +14,13 @@ grader judges wrongly today are marked ``xfail(strict=True)`` from the manifest'
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ class Lost:
 
 def grade(exercise: str, seed: int, root: Path) -> dict[str, tuple[float, list[Lost]]]:
     """Grade every sample of ``exercise`` with ``seed``; map sample name to (points, lost tests)."""
-    subs = root / f"subs-{exercise}"
+    subs = root / f"subs-{exercise}-{seed}"  # one folder per run: runs of one exercise may overlap
     if not subs.exists():
         for sample in MANIFEST["samples"]:
             if sample["exercise"] == exercise:
@@ -66,14 +67,25 @@ def grade(exercise: str, seed: int, root: Path) -> dict[str, tuple[float, list[L
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory):
-    """Grades lazily: one CLI run per (exercise, seed), shared by the module's cases."""
-    root = tmp_path_factory.mktemp("fairness")
+def graded(tmp_path_factory: pytest.TempPathFactory, worker_id: str):
+    """Grades lazily: one CLI run per (exercise, seed), shared by the module's cases and, under
+    xdist, by every worker (a file lock per run in the session's shared temporary folder)."""
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if worker_id != "master" else base) / "fairness-shared"
+    root.mkdir(exist_ok=True)
     cache: dict[tuple[str, int], dict] = {}
 
     def get(exercise: str, seed: int) -> dict[str, tuple[float, list[Lost]]]:
         if (exercise, seed) not in cache:
-            cache[exercise, seed] = grade(exercise, seed, root)
+            with open(root / f"{exercise}-{seed}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                done = root / f"{exercise}-{seed}.json"
+                if not done.exists():
+                    verdicts = grade(exercise, seed, root)
+                    done.write_text(json.dumps({k: [v[0], [asdict(t) for t in v[1]]] for k, v in verdicts.items()}))
+                raw = json.loads(done.read_text())
+            cache[exercise, seed] = {k: (v[0], [Lost(t["name"], t["lost"], tuple(t["tags"]), t["first_line"])
+                                                for t in v[1]]) for k, v in raw.items()}
         return cache[exercise, seed]
 
     return get
