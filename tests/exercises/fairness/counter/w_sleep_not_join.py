@@ -1,0 +1,31 @@
+"""Wrong: sleeps a little instead of joining."""
+import time
+import threading
+
+
+class Counter:
+    def __init__(self, start=0):
+        self._value = start
+        self._lock = threading.Lock()
+
+    def increment(self, amount=1):
+        with self._lock:
+            self._value += amount
+
+    def decrement(self, amount=1):
+        with self._lock:
+            self._value -= amount
+
+    @property
+    def value(self):
+        return self._value
+
+
+def count_concurrently(n_threads, increments_per_thread):
+    c = Counter()
+    ts = [threading.Thread(target=lambda: [c.increment() for _ in range(increments_per_thread)])
+          for _ in range(n_threads)]
+    for t in ts:
+        t.start()
+    time.sleep(0.01)
+    return c.value

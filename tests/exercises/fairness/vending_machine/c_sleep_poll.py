@@ -1,0 +1,43 @@
+"""buy_waiting polls with a short sleep until its deadline (slow to react, but correct)."""
+import threading
+import time
+
+
+class VendingMachine:
+    def __init__(self, capacity=5):
+        if capacity < 1:
+            raise ValueError("capacity must be positive")
+        self._capacity = capacity
+        self._stock = capacity
+        self._lock = threading.Lock()
+
+    @property
+    def capacity(self):
+        return self._capacity
+
+    @property
+    def stock(self):
+        return self._stock
+
+    def refill(self):
+        with self._lock:
+            if self._stock < self._capacity:
+                self._stock += 1
+                return True
+            return False
+
+    def buy(self):
+        with self._lock:
+            if self._stock > 0:
+                self._stock -= 1
+                return True
+            return False
+
+    def buy_waiting(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if self.buy():
+                return True
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)

@@ -1,0 +1,41 @@
+"""Wrong: buy checks the stock before taking the lock (check-then-act)."""
+import threading
+
+
+class VendingMachine:
+    def __init__(self, capacity=5):
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self._capacity = capacity
+        self._stock = capacity
+        self._cv = threading.Condition()
+
+    @property
+    def capacity(self):
+        return self._capacity
+
+    @property
+    def stock(self):
+        return self._stock
+
+    def refill(self):
+        with self._cv:
+            if self._stock == self._capacity:
+                return False
+            self._stock += 1
+            self._cv.notify()
+            return True
+
+    def buy(self):
+        if self._stock > 0:
+            with self._cv:
+                self._stock -= 1
+            return True
+        return False
+
+    def buy_waiting(self, timeout=None):
+        with self._cv:
+            if not self._cv.wait_for(lambda: self._stock > 0, timeout):
+                return False
+            self._stock -= 1
+            return True
