@@ -9,7 +9,7 @@ phrases and whose feedback is about the code (not a tampering or grader-fault no
 sample (none of them reaches into the grader) is ever told it tampered. Samples the
 grader judges wrongly today are marked ``xfail(strict=True)`` from the manifest's ``xfail`` reason.
 
-``AG_FAIRNESS_SEEDS`` (default 3) sets how many seeds (1..N) are swept.
+``AG_FAIRNESS_SEEDS`` (default 2) sets how many seeds (1..N) are swept.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent / "fairness"
 MANIFEST = json.loads((HERE / "manifest.json").read_text())
-SEEDS = tuple(range(1, int(os.environ.get("AG_FAIRNESS_SEEDS", "3")) + 1))
+SEEDS = tuple(range(1, int(os.environ.get("AG_FAIRNESS_SEEDS", "2")) + 1))
 NOT_ABOUT_THE_CODE = {"tampered", "grader-fault", "fault", "missing", "error"}
 
 

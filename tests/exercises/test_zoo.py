@@ -7,11 +7,11 @@ aimed at its mistake, with the idea (a key of ``IDEAS``) their feedback must tea
 The runner is the one ``autograder validate`` uses (:mod:`autograder.grading.validate`); these
 meta-tests sweep further. The sweeps, and the knobs that size them (environment variables):
 
-* right samples: full marks on every one of ``AG_META_SEEDS`` base seeds (default 100: seeds
+* right samples: full marks on every one of ``AG_META_SEEDS`` base seeds (default 20: seeds
   1..100), each race check exploring ``AG_META_RUNS_SCALE`` times the schedules the grader
   explores, rounded up (default 0.1; 1 is exactly the grader's budget). A seed explores the same
   schedules in the same order at any scale: a scaled sweep runs a prefix of the grader's. The
-  reference solution gets the same sweep over ``AG_META_SOLUTION_SEEDS`` seeds (default 25; the
+  reference solution gets the same sweep over ``AG_META_SOLUTION_SEEDS`` seeds (default 8; the
   zoo's ``lock`` samples are written the same way).
 * the realistic group (``zoo/<exercise>/realistic/``, the manifest's ``realistic`` key): code
   written the way students write it (other start methods, locks made at import time, timed joins,
@@ -20,9 +20,9 @@ meta-tests sweep further. The sweeps, and the knobs that size them (environment 
   the sweep skips it with that reason until the engine has it.
 * public tests: every wrong sample the manifest's ``public`` key names fails at least one of the
   public tests students get (``assignments/<exercise>/test_<exercise>.py``), on every one of
-  ``AG_META_PUBLIC_SEEDS`` base seeds (default 10), so the classic mistake shows before grading.
+  ``AG_META_PUBLIC_SEEDS`` base seeds (default 6), so the classic mistake shows before grading.
 * wrong samples: each aimed test fails on every one of ``AG_META_WRONG_SEEDS`` base seeds
-  (default 20), at the grader's own budget (scale 1). The first seed also runs the whole suite,
+  (default 6), at the grader's own budget (scale 1). The first seed also runs the whole suite,
   with shrinking as the grader does, and checks the feedback and that the sample still earns
   points elsewhere (it is a near miss, not a broken file).
 """
@@ -40,11 +40,11 @@ from autograder.exercises import EXERCISES
 from autograder.grading.validate import hidden_tests, manifest, run_public, run_suite, samples, schedules, stage
 from autograder.testing import IDEAS
 
-SEEDS = int(os.environ.get("AG_META_SEEDS", "100"))
-SOLUTION_SEEDS = int(os.environ.get("AG_META_SOLUTION_SEEDS", "25"))
+SEEDS = int(os.environ.get("AG_META_SEEDS", "20"))
+SOLUTION_SEEDS = int(os.environ.get("AG_META_SOLUTION_SEEDS", "8"))
 RUNS_SCALE = float(os.environ.get("AG_META_RUNS_SCALE", "0.1"))
-WRONG_SEEDS = int(os.environ.get("AG_META_WRONG_SEEDS", "20"))
-PUBLIC_SEEDS = int(os.environ.get("AG_META_PUBLIC_SEEDS", "10"))
+WRONG_SEEDS = int(os.environ.get("AG_META_WRONG_SEEDS", "6"))
+PUBLIC_SEEDS = int(os.environ.get("AG_META_PUBLIC_SEEDS", "6"))
 GROUPS = ("", "realistic")
 CHUNKS = 4  # each right sample's sweep is split in this many test items, so xdist can share them out
 
