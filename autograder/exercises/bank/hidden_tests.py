@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 
 from autograder import race
-from autograder.exercises.harness import fail, plain, plain_each, same, solo
+from autograder.exercises.harness import fail, plain, plain_each, solo
 from autograder.testing import expect, race_check
 from autograder.testing.feedback import _plain_message
 
@@ -83,7 +83,7 @@ def test_opens_accounts_and_moves_money(student, fake):
         numbers = plain_each([account.number for account in accounts], int, "account.number")
         expect(numbers == [1, 2, 3],
                f"The first three accounts a bank opens should be numbered 1, 2 and 3, not {numbers}.")
-        expect(same([account.owner for account in accounts], owners, "account.owner"),
+        expect(plain_each([account.owner for account in accounts], str, "account.owner") == owners,
                f"The accounts should belong to {owners}, not {[a.owner for a in accounts]}.")
         expect(_balances(*accounts) == start,
                f"Accounts opened with {start} should hold {start}, not {_balances(*accounts)}.")
@@ -248,7 +248,7 @@ def test_total_never_deadlocks_with_transfers(student, fake):
         _run(_teller(f"teller 1: {owners[0]} -> {owners[2]}", lambda: bank.transfer(a, c, amount)),
              _teller("auditor: total()", lambda: seen.append(bank.total())),
              _teller(f"teller 2: {owners[2]} -> {owners[0]}", lambda: bank.transfer(c, a, amount)))
-        expect(same(seen, [300], "total()"),
+        expect(plain_each(seen, int, "total()") == [300],
                f"total() should be 300 while money only moves between accounts, not {seen[0]}.",
                idea="consistent-snapshot")
 

@@ -36,7 +36,7 @@ import time
 
 import pytest
 
-from autograder.exercises.harness import fail, plain, plain_each, plural, same, solo, when_stuck
+from autograder.exercises.harness import fail, plain, plain_each, plural, solo, when_stuck
 from autograder.testing import expect, race_check
 
 STUDENT_MODULE = "vending_machine"
@@ -410,7 +410,7 @@ def test_buy_waiting_wakes_on_refill(student, fake):
         machine.refill()
         customer.join()
         expect(reads[0].count <= BUSY_READS, _busy_words(reads[0].count), idea="busy-wait")
-        expect(same(got, [True], "buy_waiting()"),
+        expect(plain_each(got, bool, "buy_waiting()") == [True],
                f"buy_waiting() should return True once it got an item; it returned {got}.")
 
     def busy_or_stuck(outcome):
@@ -427,7 +427,7 @@ def test_buy_waiting_wakes_on_refill(student, fake):
         got = []
         _run(threading.Thread(target=lambda: got.append(machine.buy_waiting())),
              threading.Thread(target=machine.refill))
-        expect(same(got, [True], "buy_waiting()"),
+        expect(plain_each(got, bool, "buy_waiting()") == [True],
                f"buy_waiting() should return True once it got an item; it returned {got[0]!r}.")
         expect(_stock(machine) == 0, f"One item was refilled and bought: the stock should be 0, not {_stock(machine)}.",
                idea="read-modify-write")
@@ -458,7 +458,7 @@ def test_buy_waiting_wakes_on_refill(student, fake):
 
         _run(threading.Thread(target=patient_customer), threading.Thread(target=patient_customer),
              threading.Thread(target=hasty_customer), threading.Thread(target=supplier))
-        expect(same(got, [True, True], "buy_waiting()"),
+        expect(plain_each(got, bool, "buy_waiting()") == [True, True],
                f"buy_waiting() should return True once it got an item; it returned {got}.")
         _check_range(seen, capacity, "While customers waited for refills")
 

@@ -4,7 +4,6 @@
 import functools
 import threading
 
-
 _lock = threading.RLock()  # one lock for every decorated method: increment and decrement exclude each other
 
 
