@@ -10,6 +10,12 @@ with :func:`autograder.race.checkpoint`.
   timeout cost no real time.
 * :class:`FileTrap` hands the student's code a :class:`TearableFile` instead of a real file: its
   ``write`` lets another thread run half-way through, as a real text file object can.
+* :func:`plain` (and :func:`plain_each`, :func:`same`) accepts a value from the student's code only
+  as a plain built-in value of the expected type, so that a check's ``==``, ``<``, ``in`` or
+  ``bool()`` is never answered by an object of the student's own (an ``int`` subclass whose
+  ``__eq__`` always says True would otherwise pass every comparison). Every value a suite
+  compares goes through it; the grader's fakes (``fetch``, ``process``...) refuse arguments that
+  are not plain for the same reason.
 * :class:`Overlap` records calls of a fake slow function (``fetch``, a wrapped ``is_prime``):
   which thread made each, and how many ran at the same time.
 """
@@ -108,8 +114,7 @@ def _type_name(value: Any) -> str:
     kind = type(value)  # type(), not value.__class__, which an object can fake
     if kind in _NAMES:
         return _NAMES[kind]
-    where = "" if kind.__module__ in ("builtins", "__main__") else f"{kind.__module__}."
-    return f"a {where}{kind.__qualname__}"
+    return f"a {kind.__qualname__}"
 
 
 def _foreign(value: Any, depth: int = 0) -> Any:
