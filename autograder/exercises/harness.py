@@ -10,6 +10,12 @@ with :func:`autograder.race.checkpoint`.
   timeout cost no real time.
 * :class:`FileTrap` hands the student's code a :class:`TearableFile` instead of a real file: its
   ``write`` lets another thread run half-way through, as a real text file object can.
+* :func:`plain` (and :func:`plain_each`, :func:`same`) accepts a value from the student's code only
+  as a plain built-in value of the expected type, so that a check's ``==``, ``<``, ``in`` or
+  ``bool()`` is never answered by an object of the student's own (an ``int`` subclass whose
+  ``__eq__`` always says True would otherwise pass every comparison). Every value a suite
+  compares goes through it; the grader's fakes (``fetch``, ``process``...) refuse arguments that
+  are not plain for the same reason.
 * :class:`Overlap` records calls of a fake slow function (``fetch``, a wrapped ``is_prime``):
   which thread made each, and how many ran at the same time.
 """
@@ -88,6 +94,106 @@ def new_threads_alive(before: Iterable[threading.Thread]) -> list[threading.Thre
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+# ------------------------------------------------------------------------------- plain values
+
+
+_SCALARS = (int, float, complex, str, bytes, bool, type(None))
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+_NAMES = {int: "an int", float: "a float", complex: "a complex number", str: "a str", bytes: "a bytes object",
+          bool: "a bool", type(None): "None", list: "a list", tuple: "a tuple", dict: "a dict", set: "a set",
+          frozenset: "a frozenset"}
+
+
+def _kind_name(kinds: tuple[type, ...]) -> str:
+    return " or ".join(_NAMES.get(kind, f"a {kind.__name__}") for kind in kinds)
+
+
+def _type_name(value: Any) -> str:
+    kind = type(value)  # type(), not value.__class__, which an object can fake
+    if kind in _NAMES:
+        return _NAMES[kind]
+    return f"a {kind.__qualname__}"
+
+
+def _foreign(value: Any, depth: int = 0) -> Any:
+    """The first object inside ``value`` (itself included) whose type is not exactly a built-in
+    scalar or container type; ``None`` when there is none. Looks only with ``type()`` and the
+    built-in containers' own iteration, so the student's code decides nothing here."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return None
+    if kind not in _CONTAINERS or depth > 50:
+        return (value,)
+    items = [x for pair in value.items() for x in pair] if kind is dict else value
+    for item in items:
+        found = _foreign(item, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def is_plain(value: Any) -> bool:
+    """Whether ``value`` is built only of built-in scalars and containers (nothing of the student's own)."""
+    return _foreign(value) is None
+
+
+def plain(value: Any, kind: type | tuple[type, ...] | None, what: str) -> Any:
+    """``value``, from the student's code, if it is a plain built-in value of ``kind``; fails the
+    check otherwise.
+
+    Plain means ``type(value)`` is exactly ``kind`` (a float accepts an int, an int does not accept
+    a bool) and, for a container, every item in it (recursively) is exactly a built-in scalar or
+    container. An object of the student's own class, or a subclass of ``int``/``str``/``list``,
+    decides for itself what ``==``, ``<``, ``bool()``, ``len()``, ``in`` and iteration answer: a
+    check that compared it would believe whatever it says. ``kind=None`` accepts any plain value.
+    ``what`` names the value for the student (``"counter.value"``).
+    """
+    kinds: tuple[type, ...] = () if kind is None else kind if isinstance(kind, tuple) else (kind,)
+    got = type(value)
+    if kinds and got not in kinds and not (float in kinds and got is int):
+        if got in _SCALARS or got in _CONTAINERS:
+            fail(f"{what} gave {_type_name(value)} instead of {_kind_name(kinds)}: "
+                 f"return {_kind_name(kinds)}.", idea="plain-value")
+        fail(f"{what} gave {_type_name(value)} instead of {_kind_name(kinds)}: return a plain "
+             f"{' or '.join(k.__name__ for k in kinds)}, not an object of your own class (or a subclass "
+             "of a built-in type).", idea="plain-value")
+    inner = _foreign(value)
+    if inner is not None:
+        fail(f"{what} gave {_type_name(value)} that holds {_type_name(inner[0])}: put only plain built-in values "
+             "(int, str, float, list, tuple, dict, ...) in it, not objects of your own class.", idea="plain-value")
+    return value
+
+
+def plain_each(values: list[Any], kind: type | tuple[type, ...] | None, what: str) -> list[Any]:
+    """``values`` (a list the suite filled with results of the student's code), if each one is
+    plain (see :func:`plain`); fails the check otherwise."""
+    for value in values:
+        plain(value, kind, what)
+    return values
+
+
+def same(got: Any, wanted: Any, what: str) -> bool:
+    """Whether ``got`` (from the student's code) equals ``wanted`` (the suite's own value), asked
+    of plain built-in values only: ``got`` must have the kind of ``wanted`` (see :func:`plain`);
+    inside containers each item must have the kind of the item it is compared with."""
+    plain(got, type(wanted), what)
+    return bool(got == wanted) and _kinds_match(got, wanted)
+
+
+def _kinds_match(got: Any, wanted: Any) -> bool:
+    """Whether every scalar in ``got`` has the kind of its counterpart in the equal ``wanted``
+    (``True`` is equal to ``1`` but is not an int answer)."""
+    if type(wanted) is float:
+        return type(got) in (int, float)
+    if type(got) is not type(wanted):
+        return False
+    if type(wanted) in (list, tuple):
+        return all(_kinds_match(g, w) for g, w in zip(got, wanted))
+    if type(wanted) is dict:
+        return all(_kinds_match(got[key], value) for key, value in wanted.items())
+    return True
 
 
 # ------------------------------------------------------------------------------- files
@@ -358,6 +464,8 @@ def slow_fetch(pages: dict[str, str], overlap: Overlap, seconds: float = 1.0) ->
     """
 
     def fetch(url: str) -> str:
+        if type(url) is not str:  # a str subclass could answer `in` and `==` checks as it likes
+            raise TypeError(f"fetch() takes a URL as a plain str, not {_type_name(url)}: pass the URLs you were given")
         if url not in pages:
             raise ValueError(f"fetch() was called with {url!r}, which is not one of the URLs it was given")
         overlap.enter(url)

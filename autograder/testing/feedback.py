@@ -104,6 +104,12 @@ IDEAS = {
         "`multiprocessing.Pool` or `concurrent.futures.ProcessPoolExecutor` and give each worker "
         "its share of the numbers."
     ),
+    "plain-value": (
+        "Return the plain built-in value the task asks for (an `int`, a `list` of `str`, ...), not an "
+        "object of your own class or a subclass of it. The grader compares results with `==`, and an "
+        "object of your own class decides for itself what `==`, `bool()` or `len()` answer, so its "
+        "answer says nothing about what your code really did."
+    ),
 }
 
 

@@ -8,7 +8,19 @@ import threading
 import pytest
 
 from autograder import race
-from autograder.exercises.harness import FileTrap, Overlap, TearableFile, check_lines, read_lines, slow_fetch, solo
+from autograder.exercises.harness import (
+    FileTrap,
+    Overlap,
+    TearableFile,
+    check_lines,
+    is_plain,
+    plain,
+    plain_each,
+    read_lines,
+    same,
+    slow_fetch,
+    solo,
+)
 from autograder.testing import IDEAS, Mistake, expect, race_check
 
 
@@ -264,3 +276,66 @@ def test_the_file_trap_tears_every_way_of_writing_a_file(tmp_path, monkeypatch, 
     outcome = race.explore(body, runs=60, seed=5)
     assert not outcome.ok and outcome.kind == "assertion", f"{write.__name__}: no write was torn ({outcome.message})"
     assert ["aaaa", "bbbb"] in runs, f"{write.__name__}: never whole, even in a run without a switch"
+
+
+# ------------------------------------------------------------------------------ plain values
+
+
+class _Agreeable(int):
+    """What a submission can return to fool `==`: an int that equals everything."""
+
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = int.__hash__
+
+
+class _Everything(dict):
+    def __contains__(self, key):
+        return True
+
+
+def test_plain_accepts_exactly_the_builtin_kind_asked_for():
+    assert plain(3, int, "value") == 3
+    assert plain(3, float, "ratio") == 3  # a float answer may be a whole number
+    assert plain(None, (str, type(None)), "body") is None
+    assert plain({"a": [1, ("b", 2.5)], "c": {3}}, dict, "result") == {"a": [1, ("b", 2.5)], "c": {3}}
+    assert plain_each([True, False], bool, "buy()") == [True, False]
+    assert is_plain([1, "x", (None,)]) and not is_plain([1, _Agreeable(2)])
+
+
+@pytest.mark.parametrize(("value", "kind", "words"), [
+    (_Agreeable(4), int, "counter.value gave a _Agreeable instead of an int: return a plain int"),
+    (True, int, "counter.value gave a bool instead of an int"),
+    (2.0, int, "counter.value gave a float instead of an int"),
+    (_Everything(), dict, "counter.value gave a _Everything instead of a dict"),
+    ([1, _Agreeable(2)], list, "counter.value gave a list that holds a _Agreeable"),
+    ({"k": [_Agreeable(1)]}, dict, "counter.value gave a dict that holds a _Agreeable"),
+])
+def test_plain_fails_a_value_that_could_lie_with_words_for_the_student(value, kind, words):
+    with pytest.raises(Mistake) as caught:
+        plain(value, kind, "counter.value")
+    assert words in caught.value.what
+    assert caught.value.idea == IDEAS["plain-value"]
+
+
+def test_same_compares_only_plain_values_of_the_wanted_kind():
+    assert same([1, "a"], [1, "a"], "x") and same(3, 3.0, "x") and not same([True], [1], "x")
+    assert not same({"a": 1}, {"a": 2}, "x")
+    with pytest.raises(Mistake):
+        same(_Agreeable(1), 2, "x")  # `wanted == got` would have said True
+
+
+def test_fetch_refuses_a_url_that_is_not_a_plain_str():
+    class Url(str):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = str.__hash__
+
+    fetch = slow_fetch({"a": "page"}, Overlap(), seconds=0)
+    with pytest.raises(TypeError, match="plain str"):
+        fetch(Url("a"))

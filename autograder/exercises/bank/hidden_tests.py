@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 
 from autograder import race
-from autograder.exercises.harness import fail, solo
+from autograder.exercises.harness import fail, plain, plain_each, solo
 from autograder.testing import expect, race_check
 from autograder.testing.feedback import _plain_message
 
@@ -58,7 +58,12 @@ def _stuck(intro: str) -> Callable[[race.Outcome], str]:
 
 
 def _balances(*accounts) -> list[int]:
-    return [account.balance for account in accounts]
+    """The accounts' balances, each accepted only as a plain int (an int subclass could answer any ``==``)."""
+    return [plain(account.balance, int, "account.balance") for account in accounts]
+
+
+def _total(bank) -> int:
+    return plain(bank.total(), int, "total()")
 
 
 # ---------------------------------------------------------------------------- one thread
@@ -73,16 +78,16 @@ def test_opens_accounts_and_moves_money(student, fake):
 
     def body():
         bank = student.Bank()
-        expect(bank.total() == 0, f"A bank with no accounts should hold 0 in total, not {bank.total()}.")
+        expect(_total(bank) == 0, f"A bank with no accounts should hold 0 in total, not {_total(bank)}.")
         accounts = [bank.open_account(owner, money) for owner, money in zip(owners, start)]
-        numbers = [account.number for account in accounts]
+        numbers = plain_each([account.number for account in accounts], int, "account.number")
         expect(numbers == [1, 2, 3],
                f"The first three accounts a bank opens should be numbered 1, 2 and 3, not {numbers}.")
-        expect([account.owner for account in accounts] == owners,
+        expect(plain_each([account.owner for account in accounts], str, "account.owner") == owners,
                f"The accounts should belong to {owners}, not {[a.owner for a in accounts]}.")
         expect(_balances(*accounts) == start,
                f"Accounts opened with {start} should hold {start}, not {_balances(*accounts)}.")
-        expect(bank.open_account(owners[0]).balance == 0, "open_account(owner) with no balance should hold 0.")
+        expect(_balances(bank.open_account(owners[0])) == [0], "open_account(owner) with no balance should hold 0.")
         first, second, third = accounts
         got = bank.transfer(first, second, amount)
         expect(got is None, f"transfer() should return None when it succeeds, not {got!r}.")
@@ -91,9 +96,9 @@ def test_opens_accounts_and_moves_money(student, fake):
         expect(_balances(*accounts) == wanted,
                f"After moving {amount} from account 1 to account 2, then all of account 2's {start[1]} to account 3, "
                f"the balances should be {wanted}, not {_balances(*accounts)}.")
-        expect(bank.total() == sum(start),
+        expect(_total(bank) == sum(start),
                f"Transfers move money and never make or destroy it: total() should still be {sum(start)}, "
-               f"not {bank.total()}.")
+               f"not {_total(bank)}.")
 
     solo(body)
 
@@ -162,7 +167,7 @@ def test_banks_are_independent(student, fake):
         one, two = student.Bank(), student.Bank()
         one.open_account("Ann", first)
         account = two.open_account("Ben", second)
-        got = (one.total(), two.total(), account.number)
+        got = (_total(one), _total(two), plain(account.number, int, "account.number"))
         if got != (first, second, 1):
             fail(f"Two banks each opened one account, with {first} and {second}: their totals should be {first} and "
                  f"{second} and each first account number 1, but they show totals {got[0]} and {got[1]} and "
@@ -243,7 +248,8 @@ def test_total_never_deadlocks_with_transfers(student, fake):
         _run(_teller(f"teller 1: {owners[0]} -> {owners[2]}", lambda: bank.transfer(a, c, amount)),
              _teller("auditor: total()", lambda: seen.append(bank.total())),
              _teller(f"teller 2: {owners[2]} -> {owners[0]}", lambda: bank.transfer(c, a, amount)))
-        expect(seen == [300], f"total() should be 300 while money only moves between accounts, not {seen[0]}.",
+        expect(plain_each(seen, int, "total()") == [300],
+               f"total() should be 300 while money only moves between accounts, not {seen[0]}.",
                idea="consistent-snapshot")
 
     race_check(body, runs=20, idea="lock-order", what=_stuck(
@@ -340,7 +346,7 @@ def test_total_is_consistent_while_transfers_run(student, fake):
         _run(_teller(f"teller 1: {owners[0]} -> {owners[1]}", teller(a, b, amounts[0])),
              _teller("auditor: total()", auditor),
              _teller(f"teller 2: {owners[1]} -> {owners[2]}", teller(b, c, amounts[1])))
-        wrong = [total for total in seen if total != 300]
+        wrong = [total for total in plain_each(seen, int, "total()") if total != 300]
         if wrong:
             fail(f"Three accounts held 300 together and tellers only moved money between them, but total() said "
                  f"{wrong[0]}: it read one balance before a transfer and another after it.",

@@ -26,10 +26,15 @@ import time
 
 import pytest
 
-from autograder.exercises.harness import fail, new_threads_alive, plural, solo
+from autograder.exercises.harness import fail, new_threads_alive, plain, plural, solo
 from autograder.testing import expect, race_check
 
 STUDENT_MODULE = "counter"
+
+
+def _value(counter) -> int:
+    """``counter.value``, accepted only as a plain int (an int subclass could answer any ``==``)."""
+    return plain(counter.value, int, "counter.value")
 
 
 @pytest.mark.points(2)
@@ -39,9 +44,10 @@ def test_arithmetic_with_one_thread(student, fake):
     steps = [(fake.boolean(), fake.random_int(0, 9)) for _ in range(12)]
 
     def body():
-        expect(student.Counter().value == 0, "Counter() should start at 0.")
+        expect(_value(student.Counter()) == 0, "Counter() should start at 0.")
         counter = student.Counter(start)
-        expect(counter.value == start, f"Counter({start}).value should be {start}, not {counter.value}.")
+        got = _value(counter)
+        expect(got == start, f"Counter({start}).value should be {start}, not {got}.")
         expected = start
         for up, amount in steps:
             if up:
@@ -57,9 +63,10 @@ def test_arithmetic_with_one_thread(student, fake):
         counter.decrement(3)
         counter.increment(0)
         expected += 1
-        expect(counter.value == expected,
+        got = _value(counter)
+        expect(got == expected,
                f"After a series of increments and decrements from {start}, value should be {expected}, "
-               f"not {counter.value}.")
+               f"not {got}.")
 
     solo(body)
 
@@ -76,7 +83,7 @@ def test_value_is_read_only(student):
             pass
         else:
             fail("Assigning to counter.value should raise AttributeError: make it a read-only property.")
-        expect(counter.value == 3, "counter.value changed although it should be read-only.")
+        expect(_value(counter) == 3, "counter.value changed although it should be read-only.")
 
     solo(body)
 
@@ -90,7 +97,7 @@ def test_counters_are_independent(student, fake):
         a, b = student.Counter(first), student.Counter(second)
         a.increment(2)
         b.decrement()
-        got = (a.value, b.value)
+        got = (_value(a), _value(b))
         if got != (first + 2, second - 1):
             fail(f"Two counters, started at {first} and {second}, were incremented by 2 and decremented by 1: they "
                  f"should show {first + 2} and {second - 1}, but show {got[0]} and {got[1]}. The counters share "
@@ -103,7 +110,8 @@ def test_counters_are_independent(student, fake):
 def _not_counted_on(got, n_threads: int, per_thread: int) -> None:
     """Fail when count_concurrently returned more than it was asked to count (a counter shared between calls)."""
     wanted = n_threads * per_thread
-    if isinstance(got, int) and got > wanted:
+    plain(got, int, f"count_concurrently({n_threads}, {per_thread})")
+    if got > wanted:
         fail(f"count_concurrently({n_threads}, {per_thread}) returned {got}, more than the {wanted} increments it "
              "was asked for: it must have counted on from an earlier call. Make a new Counter inside the "
              "function, every time it is called.", idea="shared-state")
@@ -114,7 +122,8 @@ def test_count_concurrently_edges(student):
     """count_concurrently with one thread, and with no increments."""
 
     def check(n_threads: int, per_thread: int) -> None:
-        got = student.count_concurrently(n_threads, per_thread)
+        got = plain(student.count_concurrently(n_threads, per_thread), int,
+                    f"count_concurrently({n_threads}, {per_thread})")
         wanted = n_threads * per_thread
         if got == wanted:
             return
@@ -152,12 +161,12 @@ def test_no_increment_is_lost(student, fake):
                 counter.increment(amount)
 
         _run_workers(counter, [(work, (n,)) for n in counts])
-        value, wanted = counter.value, total * amount
-        if isinstance(value, int) and value > wanted:
+        value, wanted = _value(counter), total * amount
+        if value > wanted:
             fail(f"After {total} calls of increment({amount}) from 3 threads, a new counter shows {value}, more "
                  f"than {wanted}: it counted on from earlier counters. Keep the count in an instance attribute made "
                  "in __init__, not in a class attribute or a module variable.", idea="shared-state")
-        missing = (wanted - value) // amount if isinstance(value, int) else total
+        missing = (wanted - value) // amount
         expect(value == wanted,
                f"{missing} of {total} increments were lost: after {total} calls of increment({amount}) from "
                f"3 threads the counter shows {value}, not {wanted}.")
@@ -184,26 +193,46 @@ def test_mixed_increments_and_decrements(student, fake):
 
         _run_workers(counter, [(up, ()), (down, ()), (up, ()), (down, ())])
         expected = start + 2 * 2 * ups - 2 * downs
-        expect(counter.value == expected,
+        got = _value(counter)
+        expect(got == expected,
                f"Two threads incremented and two decremented; the counter should end at {expected} but "
-               f"shows {counter.value}: some updates were lost.")
+               f"shows {got}: some updates were lost.")
 
     race_check(body, runs=15, idea="read-modify-write")
 
 
 @pytest.mark.points(5)
-def test_count_concurrently_loses_nothing(student, fake):
-    """count_concurrently's own threads lose no increments."""
+def test_count_concurrently_loses_nothing(student, fake, monkeypatch):
+    """count_concurrently's own threads lose no increments, and it returns what its counter shows."""
     n_threads, per_thread = fake.random_int(2, 4), fake.random_int(5, 9)
     expected = n_threads * per_thread
+    counters: list = []  # every Counter whose increment was called, in order of first use
+    original = student.Counter.increment
+
+    def counted_increment(self, *args, **kwargs):
+        if not any(c is self for c in counters):
+            counters.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(student.Counter, "increment", counted_increment)
 
     def body():
+        counters.clear()
         got = student.count_concurrently(n_threads, per_thread)
         _not_counted_on(got, n_threads, per_thread)
+        expect(len(counters) == 1,
+               f"count_concurrently({n_threads}, {per_thread}) should make one Counter and have its threads call "
+               f"increment() on it; {plural(len(counters), 'counter was', 'counters were')} incremented.")
+        real = _value(counters[0])
+        if got != real:
+            fail(f"count_concurrently({n_threads}, {per_thread}) returned {got}, but the counter its threads "
+                 f"incremented shows {real}"
+                 + (f": {expected - real} of {expected} increments were lost" if real < expected else "")
+                 + ". Return the counter's value after joining the threads, not a number you computed.",
+                 idea="read-modify-write" if real < expected else "")
         expect(got == expected,
-               f"count_concurrently({n_threads}, {per_thread}) returned {got!r}: "
-               + (f"{expected - got} of {expected} increments were lost." if isinstance(got, int)
-                  else f"it should return the final count, {expected}."))
+               f"count_concurrently({n_threads}, {per_thread}) returned {got}: "
+               f"{expected - got} of {expected} increments were lost.")
 
     race_check(body, runs=15, idea="read-modify-write")
 
@@ -255,7 +284,7 @@ def test_count_concurrently_joins_its_threads(student, monkeypatch):
 
     def body():
         before = set(threading.enumerate())
-        got = student.count_concurrently(3, 4)
+        got = plain(student.count_concurrently(3, 4), int, "count_concurrently(3, 4)")
         left = new_threads_alive(before)
         expect(not left,
                f"{plural(len(left), 'thread was', 'threads were')} still running when count_concurrently returned: "

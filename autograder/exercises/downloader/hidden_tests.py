@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from autograder import race
-from autograder.exercises.harness import Overlap, fail, new_threads_alive, plural, solo, when_stuck
+from autograder.exercises.harness import Overlap, fail, new_threads_alive, plain, plain_each, plural, solo, when_stuck
 from autograder.testing import IDEAS, Mistake, expect, race_check
 from autograder.testing.feedback import CONTEXT
 
@@ -50,6 +50,12 @@ class _Web:
         return self.calls
 
     def __call__(self, url: str, timeout: float | None = None) -> str:
+        # an object of the student's own could answer the suite's `in`, `==` and `<` as it likes
+        if type(url) is not str:
+            raise TypeError(f"fetch() takes a URL as a plain str, not {type(url).__name__}: pass the URLs you were "
+                            "given")
+        if type(timeout) not in (int, float, type(None)):
+            raise TypeError(f"fetch()'s timeout must be a plain number or None, not {type(timeout).__name__}")
         if url not in self.pages:
             raise ValueError(f"fetch() was called with {url!r}, which is not one of the URLs it was given")
         self.timeouts.append(timeout)
@@ -90,10 +96,12 @@ def _check_downloads(result: Any, urls: list[str], web: _Web, call: str) -> None
     if skipped:
         fail(f"{call} never downloaded {len(skipped)} of the {len(urls)} URLs, for example {skipped[0]!r}.",
              idea="work-twice")
-    if not isinstance(result, list) or len(result) != len(urls):
-        got = f"{len(result)} items" if isinstance(result, list) else repr(result)
+    if type(result) is not list and isinstance(result, list):
+        plain(result, list, call)
+    if type(result) is not list or len(result) != len(urls):
+        got = f"{len(result)} items" if type(result) is list else repr(result)
         fail(f"{call} should return a list of {len(urls)} Downloads, one per URL; it returned {got}.")
-    got_urls = [getattr(d, "url", None) for d in result]
+    got_urls = plain_each([getattr(d, "url", None) for d in result], (str, type(None)), "a Download's url")
     if got_urls != urls:
         if sorted(map(str, got_urls)) == sorted(urls):
             first = next(i for i, (a, b) in enumerate(zip(got_urls, urls)) if a != b)
@@ -103,6 +111,7 @@ def _check_downloads(result: Any, urls: list[str], web: _Web, call: str) -> None
     for download in result:
         url = download.url
         body, error = getattr(download, "body", None), getattr(download, "error", None)
+        plain(body, (str, type(None)), f"the body of the Download for {url!r}")
         if url in web.raised:
             if error is not web.raised[url] or body is not None:
                 fail(f"fetch({url!r}) raised {web.raised[url]!r}; its Download should carry that exception as "
@@ -259,7 +268,10 @@ def test_two_calls_at_once_keep_their_own_results(student, fake):
             thread.join()
         for name, wanted in mine.items():
             result = got.get(name)
-            urls_back = [getattr(d, "url", None) for d in result] if isinstance(result, list) else result
+            if isinstance(result, list) and type(result) is not list:
+                plain(result, list, "download_all")
+            urls_back = (plain_each([getattr(d, "url", None) for d in result], (str, type(None)), "a Download's url")
+                         if type(result) is list else result)
             if urls_back != wanted:
                 fail(f"Two threads called download_all at the same time, with 3 URLs each. The {name} call should get "
                      f"back the Downloads of its own URLs, {wanted!r}, but got {urls_back!r}: results kept at module "

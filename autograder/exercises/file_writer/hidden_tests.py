@@ -50,6 +50,7 @@ from autograder.exercises.harness import (
     check_lines,
     fail,
     new_threads_alive,
+    plain,
     plural,
     read_lines,
     slow_fetch,
@@ -288,7 +289,8 @@ def test_fetch_all_writes_one_whole_line_per_url(student, fake, tmp_path, monkey
     def body():
         path = paths.next()
         overlap = Overlap()
-        got_count = student.fetch_all(list(urls), slow_fetch(pages, overlap, seconds=0), str(path), n_threads)
+        got_count = plain(student.fetch_all(list(urls), slow_fetch(pages, overlap, seconds=0), str(path), n_threads),
+                          int, "fetch_all")
         twice = overlap.repeated()
         if twice:
             fail(f"{plural(len(twice), 'URL was', 'URLs were')} downloaded more than once, for example "
@@ -342,14 +344,15 @@ def test_fetch_all_joins_its_threads(student, fake, tmp_path):
         before = set(threading.enumerate())
         # every download takes 2 s of the engine's virtual clock, 6 s or more per thread: a join with
         # a timeout, or a sleep, returns while the threads are still downloading
-        got_count = student.fetch_all(list(urls), slow_fetch(pages, Overlap(), seconds=2.0), str(path), 3)
+        got_count = plain(student.fetch_all(list(urls), slow_fetch(pages, Overlap(), seconds=2.0), str(path), 3),
+                          int, "fetch_all")
         left = new_threads_alive(before)
         expect(not left,
                f"{plural(len(left), 'thread was', 'threads were')} still running when fetch_all returned: join "
                "every thread (a plain `join()`, without a timeout; no `sleep` instead) before you return.",
                idea="join")
         got = read_lines(path)
-        expect(not isinstance(got_count, int) or len(got) >= got_count,
+        expect(len(got) >= got_count,
                f"fetch_all returned {got_count!r}, but when it returned the file held {plural(len(got), 'line')}: "
                "wait for every thread, then close the writer (closing flushes what is still buffered), before "
                "returning.", idea="join")
@@ -366,7 +369,8 @@ def test_fetch_all_edges(student, fake, tmp_path):
     def body():
         for case_urls, n_threads in (([], 3), (urls[:2], 5), (urls, 1)):
             path = paths.next()
-            got_count = student.fetch_all(list(case_urls), slow_fetch(pages, Overlap()), str(path), n_threads)
+            got_count = plain(student.fetch_all(list(case_urls), slow_fetch(pages, Overlap()), str(path), n_threads),
+                              int, "fetch_all")
             expected = [f"{url}\t{len(pages[url])}" for url in case_urls]
             got = read_lines(path)
             expect(sorted(got) == sorted(expected) and got_count == len(case_urls),

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 
 from autograder import race
-from autograder.exercises.harness import Overlap, fail, new_threads_alive, plural, solo, when_stuck
+from autograder.exercises.harness import Overlap, fail, is_plain, new_threads_alive, plain, plural, solo, when_stuck
 from autograder.testing import IDEAS, Mistake, expect, race_check
 from autograder.testing.feedback import CONTEXT
 
@@ -59,6 +59,8 @@ class _Work:
         return self.calls
 
     def __call__(self, item: Any) -> str:
+        if not is_plain(item):  # an object of the student's own could answer the suite's `in` and `==` as it likes
+            raise TypeError(f"process() takes the items it was given, not {type(item).__name__} objects")
         self.calls.enter(item)
         try:
             if self.seconds:
@@ -115,11 +117,9 @@ def _check_all(result: Any, items: list[Any], work: _Work, call: str) -> None:
     if skipped:
         fail(f"{call} never processed {len(skipped)} of the {len(items)} items, for example {skipped[0]!r}: an item "
              "was lost between the producers and the consumers.", idea="work-twice")
-    if not (isinstance(result, tuple) and len(result) == 2):
-        fail(f"{call} should return a pair (results, errors), not {result!r}.")
-    results, errors = result
+    results, errors = _pair(result, call)
     wanted = Counter(done(item) for item in items if item not in work.failing)
-    got = Counter(results) if isinstance(results, list) else Counter()
+    got = Counter(results)
     if got != wanted:
         lost = list((wanted - got).elements())
         extra = list((got - wanted).elements())
@@ -133,13 +133,38 @@ def _check_all(result: Any, items: list[Any], work: _Work, call: str) -> None:
     _check_errors(errors, work, call)
 
 
-def _check_errors(errors: Any, work: _Work, call: str) -> None:
-    if not isinstance(errors, list):
+def _pair(result: Any, call: str) -> tuple[list, list]:
+    """``(results, errors)`` from the student's code, accepted only as plain built-in values: a list
+    of str and a list of (item, exception) pairs (the exceptions are the grader's own)."""
+    if type(result) is not tuple or len(result) != 2:
+        if type(result) is not tuple and isinstance(result, tuple):
+            plain(result, tuple, call)
+        fail(f"{call} should return a pair (results, errors), not {result!r}.")
+    results, errors = result
+    if type(results) is not list:
+        if type(results) not in (tuple, set, dict) and isinstance(results, (list, tuple)):
+            plain(results, list, f"{call}'s results")
+        fail(f"{call} should return its results as a list, not {results!r}.")
+    plain(results, list, f"{call}'s results")
+    if type(errors) is not list:
+        if isinstance(errors, list):
+            plain(errors, list, f"{call}'s errors")
         fail(f"{call} should return its errors as a list of (item, exception) pairs, not {errors!r}.")
+    for entry in errors:
+        if type(entry) is not tuple or len(entry) != 2:
+            if type(entry) is not tuple and isinstance(entry, tuple):
+                plain(entry, tuple, f"an error pair of {call}")
+            fail(f"Each error should be an (item, exception) pair; {call} reported {entry!r}.")
+        plain(entry[0], None, f"the item of an error pair of {call}")
+        if type(entry[1]).__eq__ is not object.__eq__:  # the exception process() raised compares by identity
+            fail(f"Each error should be the pair (item, the exception process() raised); {call} reported "
+                 f"{type(entry[1]).__name__} objects of its own instead.", idea="plain-value")
+    return results, errors
+
+
+def _check_errors(errors: Any, work: _Work, call: str) -> None:
     reported = {}
     for entry in errors:
-        if not (isinstance(entry, tuple) and len(entry) == 2):
-            fail(f"Each error should be an (item, exception) pair; {call} reported {entry!r}.")
         reported[entry[0]] = entry[1]
     missing = [item for item in work.raised if item not in reported]
     if missing:
@@ -247,6 +272,8 @@ def test_bad_arguments_and_close(student, fake):
         else:
             fail("put() after close() should raise ValueError: nobody is left to process the item.")
         second = pipeline.close()
+        _pair(first, "close()")
+        _pair(second, "close() called a second time")
         expect(first == second, f"close() called twice should return the same results both times; it returned "
                                 f"{first!r} and then {second!r}.")
 

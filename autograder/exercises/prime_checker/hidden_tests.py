@@ -43,7 +43,7 @@ from pathlib import Path
 import pytest
 
 from autograder import race
-from autograder.exercises.harness import Overlap, fail, new_threads_alive, plural, solo, when_stuck
+from autograder.exercises.harness import Overlap, fail, new_threads_alive, plain, plural, solo, when_stuck
 from autograder.exercises.prime_checker.probe import announcing, instrumented_copy, pids
 from autograder.testing import expect, note, race_check
 
@@ -78,11 +78,16 @@ def _primes_below(limit: int) -> int:
     return sum(sieve)
 
 
+def _is_prime(student, n: int) -> bool:
+    """``student.is_prime(n)``, accepted only as a plain bool."""
+    return plain(student.is_prime(n), bool, f"is_prime({n})")
+
+
 def _check_is_prime(student, numbers: list[int], why: str = "") -> None:
-    wrong = [n for n in numbers if student.is_prime(n) != prime(n)]
+    wrong = [n for n in numbers if _is_prime(student, n) != prime(n)]
     if wrong:
         n = wrong[0]
-        fail(f"is_prime({n}) returned {student.is_prime(n)!r}, but {n} is {'' if prime(n) else 'not '}a prime"
+        fail(f"is_prime({n}) returned {_is_prime(student, n)!r}, but {n} is {'' if prime(n) else 'not '}a prime"
              f"{why}. ({len(wrong)} of {len(numbers)} numbers checked were answered wrongly.)")
 
 
@@ -117,7 +122,7 @@ def test_is_prime_squares_products_and_large_numbers(student, fake):
     numbers = squares + products + large
 
     def body():
-        square_wrong = [n for n in squares if student.is_prime(n)]
+        square_wrong = [n for n in squares if _is_prime(student, n)]
         if square_wrong:
             n = square_wrong[0]
             root = round(n ** 0.5)
@@ -139,6 +144,9 @@ class _Recorder:
         self.seconds = seconds
 
         def is_prime(n: int) -> bool:
+            if type(n) is not int:  # an int subclass could answer the suite's `in` and `==` as it likes
+                raise TypeError(f"is_prime() takes a plain int, not {type(n).__name__}: pass the numbers you were "
+                                "given")
             self.calls.enter(n)
             try:
                 if self.seconds:
@@ -179,8 +187,7 @@ def _check_results(result, numbers: list[int], calls: Overlap, call: str,
     if skipped:
         fail(f"{call} never checked {len(skipped)} of the {len(numbers)} numbers, for example {skipped[0]}: a "
              "number was skipped when two threads moved through the pool at once.", idea="work-twice")
-    if not isinstance(result, dict):
-        fail(f"{call} should return a dict {{number: is_prime(number)}}, not {type(result).__name__}.")
+    plain(result, dict, call)
     lost = [n for n in numbers if n not in result]
     if lost:
         fail(f"{len(lost)} of {len(numbers)} results were lost: {call} returned no answer for {lost[0]}, although it "
@@ -261,7 +268,7 @@ def test_check_primes_joins_its_threads(student, fake, monkeypatch):
                f"{plural(len(left), 'thread was', 'threads were')} still running when check_primes returned: join "
                "every thread (a plain `join()`, without a timeout; no `sleep` instead) before you return the "
                "results.", idea="join")
-        got = len(result) if isinstance(result, dict) else 0
+        got = len(plain(result, dict, "check_primes"))
         expect(got == len(numbers),
                f"check_primes returned {got} of {len(numbers)} results: it returned before its threads finished.",
                idea="join")
@@ -290,8 +297,8 @@ def test_two_calls_at_once_keep_their_own_numbers(student, fake, monkeypatch):
         for thread in threads:
             thread.join()
         for name, mine in (("first", first), ("second", second)):
-            got = results.get(name)
-            keys = sorted(got) if isinstance(got, dict) else got
+            got = plain(results.get(name), dict, "check_primes")
+            keys = sorted(got)
             if keys != sorted(mine):
                 fail(f"Two threads called check_primes at the same time, with {sorted(first)} and {sorted(second)}. "
                      f"The {name} call returned answers for {keys}, instead of exactly {sorted(mine)}. Each call "
@@ -356,7 +363,7 @@ def _call_with_time_limit(fn, *args, census: Path | None = None):
              "worker process gets its share and ends, and that the results are collected.")
     if "error" in box:
         raise box["error"]
-    return box["value"], elapsed
+    return plain(box["value"], int, f"count_primes_parallel{args}"), elapsed
 
 
 @pytest.mark.points(3)
@@ -368,7 +375,7 @@ def test_count_primes_parallel_counts_right(student, fake):
 
     def in_ranges():
         for start, stop in ranges:
-            got = student.count_primes_in_range(start, stop)
+            got = plain(student.count_primes_in_range(start, stop), int, f"count_primes_in_range({start}, {stop})")
             wanted = sum(1 for n in range(start, stop) if prime(n))
             if got != wanted:
                 fail(f"count_primes_in_range({start}, {stop}) returned {got!r}, but range({start}, {stop}) holds "

@@ -36,7 +36,7 @@ import time
 
 import pytest
 
-from autograder.exercises.harness import fail, plural, solo, when_stuck
+from autograder.exercises.harness import fail, plain, plain_each, plural, solo, when_stuck
 from autograder.testing import expect, race_check
 
 STUDENT_MODULE = "vending_machine"
@@ -47,10 +47,22 @@ def _machine(student, capacity: int, stock: int):
     machine = student.VendingMachine(capacity)
     for _ in range(capacity - stock):
         machine.buy()
-    expect(machine.stock == stock,
+    expect(_stock(machine) == stock,
            f"A machine of capacity {capacity} that sold {capacity - stock} items should hold {stock}, "
-           f"not {machine.stock}.")
+           f"not {_stock(machine)}.")
     return machine
+
+
+def _stock(machine) -> int:
+    return plain(machine.stock, int, "machine.stock")
+
+
+def _capacity(machine) -> int:
+    return plain(machine.capacity, int, "machine.capacity")
+
+
+def _bool(value, what: str) -> bool:
+    return plain(value, bool, what)
 
 
 def _run(*threads: threading.Thread) -> None:
@@ -61,6 +73,7 @@ def _run(*threads: threading.Thread) -> None:
 
 
 def _check_range(seen: list[int], capacity: int, what: str) -> None:
+    plain_each(seen, int, "machine.stock")
     low = [s for s in seen if s < 0]
     high = [s for s in seen if s > capacity]
     if low:
@@ -77,24 +90,24 @@ def test_starts_full_sells_and_refills(student, fake):
     capacity = fake.random_int(2, 7)
 
     def body():
-        expect(student.VendingMachine().capacity == 5, "VendingMachine() should have a capacity of 5.")
+        expect(_capacity(student.VendingMachine()) == 5, "VendingMachine() should have a capacity of 5.")
         machine = student.VendingMachine(capacity)
-        expect(machine.capacity == capacity and machine.stock == capacity,
+        expect(_capacity(machine) == capacity and _stock(machine) == capacity,
                f"VendingMachine({capacity}) should start full: capacity {capacity} and stock {capacity}, not "
-               f"capacity {machine.capacity} and stock {machine.stock}.")
-        sold = [machine.buy() for _ in range(capacity + 2)]
+               f"capacity {_capacity(machine)} and stock {_stock(machine)}.")
+        sold = [_bool(machine.buy(), "buy()") for _ in range(capacity + 2)]
         expect(sold == [True] * capacity + [False, False],
                f"buy() on a machine holding {capacity} items should succeed {capacity} times and then return "
                f"False; it returned {sold}.")
-        expect(machine.stock == 0, f"After selling everything the stock should be 0, not {machine.stock}.")
-        filled = [machine.refill() for _ in range(capacity + 2)]
+        expect(_stock(machine) == 0, f"After selling everything the stock should be 0, not {_stock(machine)}.")
+        filled = [_bool(machine.refill(), "refill()") for _ in range(capacity + 2)]
         expect(filled == [True] * capacity + [False, False],
                f"refill() on an empty machine of capacity {capacity} should succeed {capacity} times and then "
                f"return False; it returned {filled}.", idea="bounded")
-        expect(machine.stock == capacity,
-               f"After refilling it to the top, the stock should be {capacity}, not {machine.stock}: a refill of a "
+        expect(_stock(machine) == capacity,
+               f"After refilling it to the top, the stock should be {capacity}, not {_stock(machine)}: a refill of a "
                "full machine must change nothing.", idea="bounded")
-        expect(machine.buy_waiting() is True and machine.stock == capacity - 1,
+        expect(machine.buy_waiting() is True and _stock(machine) == capacity - 1,
                "buy_waiting() on a machine with items should take one at once and return True.")
 
     solo(body)
@@ -128,7 +141,8 @@ def test_stock_and_capacity_are_read_only(student):
             except AttributeError:
                 continue
             fail(f"Assigning to machine.{name} should raise AttributeError: make it a read-only property.")
-        expect(machine.stock == 3 and machine.capacity == 3, "stock or capacity changed although they are read-only.")
+        expect(_stock(machine) == 3 and _capacity(machine) == 3,
+               "stock or capacity changed although they are read-only.")
 
     solo(body)
 
@@ -144,7 +158,7 @@ def test_machines_are_independent(student, fake):
         first.buy()
         first.buy()
         second.buy()
-        got = (first.stock, first.capacity, second.stock, second.capacity)
+        got = (_stock(first), _capacity(first), _stock(second), _capacity(second))
         wanted = (first_capacity - 2, first_capacity, second_capacity - 1, second_capacity)
         if got != wanted:
             fail(f"Two machines, of capacity {first_capacity} and {second_capacity}, sold 2 and 1 items: their "
@@ -208,12 +222,12 @@ def test_buyers_never_oversell(student, fake):
                 seen.append(machine.stock)
 
         _run(*(threading.Thread(target=customer) for _ in range(3)), threading.Thread(target=watcher))
-        sales = sold.count(True)
+        sales = plain_each(sold, bool, "buy()").count(True)
         if sales != stock:
             fail(f"The machine held {plural(stock, 'item')} and three customers tried to buy 6, but buy() returned "
                  f"True {sales} times: two customers both saw an item and both took it.", idea="check-then-act")
         _check_range(seen, capacity, "While three customers were buying")
-        final = machine.stock
+        final = _stock(machine)
         expect(final == 0, f"After selling all {stock} items the stock should be 0, not {final}.",
                idea="read-modify-write")
 
@@ -240,13 +254,13 @@ def test_refills_never_overfill(student, fake):
                 seen.append(machine.stock)
 
         _run(*(threading.Thread(target=supplier) for _ in range(3)), threading.Thread(target=watcher))
-        refills = filled.count(True)
+        refills = plain_each(filled, bool, "refill()").count(True)
         if refills != room:
             fail(f"The machine had room for {room} items and three suppliers tried to refill 6, but refill() "
                  f"returned True {refills} times: two suppliers both saw a free slot and both filled it.",
                  idea="check-then-act")
         _check_range(seen, capacity, "While three suppliers were refilling")
-        final = machine.stock
+        final = _stock(machine)
         expect(final == capacity, f"After refilling the last {room} slots the stock should be {capacity}, not {final}.",
                idea="read-modify-write")
 
@@ -259,8 +273,9 @@ def test_mixed_traffic_keeps_count(student, fake):
     capacity = fake.random_int(2, 3)
 
     def adds_up(machine, start: int, sold: list[bool], filled: list[bool]) -> None:
-        sales, refills = sold.count(True), filled.count(True)
-        final = machine.stock
+        sales = plain_each(sold, bool, "buy() or buy_waiting()").count(True)
+        refills = plain_each(filled, bool, "refill()").count(True)
+        final = _stock(machine)
         if final != start + refills - sales:
             fail(f"The machine started with {start} items, {refills} refills and {sales} sales succeeded, so it "
                  f"should hold {start + refills - sales}; it shows {final}. An update of the stock was lost, or "
@@ -395,7 +410,8 @@ def test_buy_waiting_wakes_on_refill(student, fake):
         machine.refill()
         customer.join()
         expect(reads[0].count <= BUSY_READS, _busy_words(reads[0].count), idea="busy-wait")
-        expect(got == [True], f"buy_waiting() should return True once it got an item; it returned {got}.")
+        expect(plain_each(got, bool, "buy_waiting()") == [True],
+               f"buy_waiting() should return True once it got an item; it returned {got}.")
 
     def busy_or_stuck(outcome):
         if outcome.kind in ("step-limit", "busy-wait") and reads[0].count > BUSY_READS:
@@ -411,8 +427,9 @@ def test_buy_waiting_wakes_on_refill(student, fake):
         got = []
         _run(threading.Thread(target=lambda: got.append(machine.buy_waiting())),
              threading.Thread(target=machine.refill))
-        expect(got == [True], f"buy_waiting() should return True once it got an item; it returned {got[0]!r}.")
-        expect(machine.stock == 0, f"One item was refilled and bought: the stock should be 0, not {machine.stock}.",
+        expect(plain_each(got, bool, "buy_waiting()") == [True],
+               f"buy_waiting() should return True once it got an item; it returned {got[0]!r}.")
+        expect(_stock(machine) == 0, f"One item was refilled and bought: the stock should be 0, not {_stock(machine)}.",
                idea="read-modify-write")
 
     # the window between a customer's check and its wait is a few steps wide: PCT, which runs one
@@ -441,7 +458,8 @@ def test_buy_waiting_wakes_on_refill(student, fake):
 
         _run(threading.Thread(target=patient_customer), threading.Thread(target=patient_customer),
              threading.Thread(target=hasty_customer), threading.Thread(target=supplier))
-        expect(got == [True, True], f"buy_waiting() should return True once it got an item; it returned {got}.")
+        expect(plain_each(got, bool, "buy_waiting()") == [True, True],
+               f"buy_waiting() should return True once it got an item; it returned {got}.")
         _check_range(seen, capacity, "While customers waited for refills")
 
     race_check(with_a_rival, runs=40, idea="lost-wakeup", what=stuck)

@@ -1,16 +1,16 @@
-"""A synchronized decorator: one lock, made at import, held in the decorator's closure around every method.
+"""A synchronized decorator: one lock, made at import, that the decorator holds around every method.
 """
 
 import functools
 import threading
 
+_lock = threading.RLock()  # one lock for every decorated method: increment and decrement exclude each other
+
 
 def synchronized(method):
-    lock = threading.RLock()
-
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
-        with lock:
+        with _lock:
             return method(*args, **kwargs)
 
     return wrapper
