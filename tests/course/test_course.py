@@ -181,7 +181,7 @@ raise RuntimeError("PEEK " + json.dumps(SEEN))
 
 def test_a_course_exercise_is_graded_in_the_course_order_into_every_output(graded):
     rows = read_csv(graded["plain"] / "grades.csv")
-    assert rows[0] == ["student", NAME, "counter", "total"]  # course.toml's order, not the registry's
+    assert rows[0] == ["student", NAME, "counter", "total", "flags"]  # course.toml's order, not the registry's
     by_student = {r[0]: r for r in rows[1:]}
     assert by_student["right"] == ["right", "25", "0", "25"]
     assert by_student["wrong"] == ["wrong", "5", "0", "5"]  # only the one-thread test survives no lock
@@ -195,7 +195,7 @@ def test_a_course_exercise_is_graded_in_the_course_order_into_every_output(grade
 
 def test_points_overrides_change_every_total(graded):
     rows = read_csv(graded["points"] / "grades.csv")
-    assert rows[0] == ["student", NAME, "total"]
+    assert rows[0] == ["student", NAME, "total", "flags"]
     by_student = {r[0]: r for r in rows[1:]}
     assert by_student["right"] == ["right", "45", "45"]
     assert by_student["wrong"] == ["wrong", "5", "5"]

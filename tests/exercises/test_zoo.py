@@ -121,7 +121,8 @@ def test_the_manifest_describes_the_zoo(exercise):
     realistic = group_manifest(exercise, "realistic")
     assert set(realistic["right"]) == {p.stem for p in samples(exercise, "right", "realistic")}
     assert set(realistic["wrong"]) == {p.stem for p in samples(exercise, "wrong", "realistic")}
-    assert len(realistic["right"]) >= 3 and len(realistic["wrong"]) >= 3
+    if "realistic" in data:  # the four first exercises have one (the newer ones only their classic zoo)
+        assert len(realistic["right"]) >= 3 and len(realistic["wrong"]) >= 3
     assert set(realistic.get("needs", {})) <= set(realistic["right"]) | set(realistic["wrong"])
     for label in data.get("public", []):
         group, _, name = label.rpartition("/")
@@ -131,7 +132,8 @@ def test_the_manifest_describes_the_zoo(exercise):
         assert aimed, f"{name} is aimed at no test"
         for test, idea in aimed.items():
             assert test in suite, f"{name} is aimed at {test}, which the suite does not have"
-            assert idea is None or idea in IDEAS, f"{name}: unknown idea {idea!r}"
+            assert idea is None or all(one in IDEAS for one in (idea if isinstance(idea, list) else [idea])), \
+                f"{name}: unknown idea {idea!r}"
 
 
 @pytest.mark.parametrize("exercise", list(EXERCISES))
@@ -186,7 +188,9 @@ def _check_feedback(text: str, idea: str | None, folder: Path) -> None:
     assert "autograder" + os.sep not in text, f"the grader's own files appear in the feedback:\n{text}"
     assert str(folder) not in text, "the feedback shows an absolute path of the grading machine"
     if idea is not None:
-        assert IDEAS[idea] in text, f"the feedback should explain the idea {idea!r}:\n{text}"
+        # a list: the mistake can show as either (a lost update, or a check and an act torn apart)
+        ideas = idea if isinstance(idea, list) else [idea]
+        assert any(IDEAS[one] in text for one in ideas), f"the feedback should explain the idea {idea!r}:\n{text}"
 
 
 @pytest.mark.parametrize(("exercise", "group", "name", "seeds"), _right_cases())

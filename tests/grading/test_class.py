@@ -33,7 +33,9 @@ from .conftest import (
 )
 
 ALL = "all"
-RACES = {"test_no_increment_is_lost", "test_mixed_increments_and_decrements", "test_count_concurrently_loses_nothing"}
+# the tests a counter without its lock loses (joining is checked on a count that must come out right)
+RACES = {"test_no_increment_is_lost", "test_mixed_increments_and_decrements", "test_count_concurrently_loses_nothing",
+         "test_count_concurrently_joins_its_threads"}
 USES_COUNT_CONCURRENTLY = {"test_count_concurrently_edges", "test_count_concurrently_loses_nothing",
                            "test_count_concurrently_runs_threads_at_the_same_time",
                            "test_count_concurrently_joins_its_threads"}
@@ -168,7 +170,7 @@ def test_races_are_drawn_as_timelines_with_one_lane_per_thread(graded):
     lanes = [cell.strip() for cell in header.strip("|").split("|")][1:]
     assert lanes[0] == "main" and len(lanes) >= 3 and len(set(lanes)) == len(lanes)
     assert "is preempted;" in markdown
-    assert html.count('<table class="timeline">') >= len(RACES)
+    assert html.count('<table class="timeline">') >= 3  # each of the three lost-update races draws one
     assert "Thread-1" in html and "<th>main</th>" in html
 
 
