@@ -140,12 +140,19 @@ def run_suite(exercise: str | Exercise, submission: Path, base_seed: int, *, onl
     results = {}
     own_scratch = scratch is None
     scratch = Path(tempfile.mkdtemp(prefix="ag-validate-")) if scratch is None else scratch
+    # one process runs many samples under one module name: worker processes started by spawn or
+    # forkserver import it by name, so this sample's folder must come first on sys.path, and no
+    # other sample's folder may stay on it (in grading, every child has one folder only)
+    saved_path = list(sys.path)
+    folder = str(Path(submission).resolve())
+    sys.path[:] = [folder] + [p for p in saved_path if p != folder]
     try:
         for test in hidden_tests(ex):
             if only is not None and test.name not in only:
                 continue
             results[test.name] = _run_one(module, test, submission, base_seed, scratch)
     finally:
+        sys.path[:] = [p for p in saved_path if p != folder]
         _stop_forkserver()
         if own_scratch:
             shutil.rmtree(scratch, ignore_errors=True)

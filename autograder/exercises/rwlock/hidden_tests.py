@@ -255,7 +255,7 @@ def test_a_writer_is_alone(student):
         if errors:
             raise errors[0]
 
-    race_check(body, runs=30, idea="rw-exclusion", what=_stuck(
+    race_check(body, runs=80, idea="rw-exclusion", what=_stuck(
         "Two readers and a writer using the lock at once never finished: a thread waited for a lock that "
         "was free (a count of readers that lost an update still shows a reader inside), or its wake-up never "
         "came."))
