@@ -352,4 +352,4 @@ def test_a_changed_course_toml_re_grades_what_the_gradebook_kept(course, tmp_pat
                                       encoding="utf-8")
     changed = run_cli(*args)
     assert changed.returncode == 0 and "1 graded now" in changed.stdout, changed.stdout
-    assert read_csv(out / "grades.csv")[1] == ["right", "21", "21"]
+    assert read_csv(out / "grades.csv")[1] == ["right", "21", "21", ""]

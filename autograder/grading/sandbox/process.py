@@ -223,7 +223,7 @@ def run_child(
     receiver = protocol.Receiver(key)
     args = [
         "-p", "autograder.testing.plugin", "-p", "no:cacheprovider", "-p", "no:stepwise",
-        "-p", "no:debugging", "--assert=plain", "-q", "--no-header", "-rN", "--color=no",
+        "-p", "no:debugging", "--noconftest", "--assert=plain", "-q", "--no-header", "-rN", "--color=no",
         "-c", str(root / "pytest.ini"), "--rootdir", str(root),
         "--ag-submission", str(work), "--ag-seed", str(seed), "--ag-replay", replay,
         *[t.node_id for t in plan],
