@@ -506,7 +506,11 @@ def shadowed(roots: Iterable[str], own: frozenset[str], trusted: tuple[str, ...]
         bad = _checked.get(key)
         if bad is None:
             real = _real(filename)
-            bad = real not in suites and (real.startswith(prefixes) or bool(trusted) and not real.startswith(trusted))
+            # a package that encloses a suite (pytest imports the packages around a suite's file) is not a shadow
+            encloses = os.path.basename(real) == "__init__.py" and any(
+                s.startswith(os.path.dirname(real) + os.sep) for s in suites)
+            bad = real not in suites and not encloses and (
+                real.startswith(prefixes) or bool(trusted) and not real.startswith(trusted))
             _checked[key] = bad
         if bad:
             found.append(f"a module named {name!r} was loaded from a folder of yours, in place of the one "

@@ -183,8 +183,8 @@ def test_a_course_exercise_is_graded_in_the_course_order_into_every_output(grade
     rows = read_csv(graded["plain"] / "grades.csv")
     assert rows[0] == ["student", NAME, "counter", "total", "flags"]  # course.toml's order, not the registry's
     by_student = {r[0]: r for r in rows[1:]}
-    assert by_student["right"] == ["right", "25", "0", "25"]
-    assert by_student["wrong"] == ["wrong", "5", "0", "5"]  # only the one-thread test survives no lock
+    assert by_student["right"] == ["right", "25", "0", "25", ""]
+    assert by_student["wrong"] == ["wrong", "5", "0", "5", ""]  # only the one-thread test survives no lock
     results = json.loads((graded["plain"] / "wrong" / "results.json").read_text(encoding="utf-8"))
     lost = [t for t in results["tests"] if t["name"].startswith(f"{NAME}:") and t["score"] == 0]
     assert {t["max_score"] for t in lost} == {10}
@@ -197,8 +197,8 @@ def test_points_overrides_change_every_total(graded):
     rows = read_csv(graded["points"] / "grades.csv")
     assert rows[0] == ["student", NAME, "total", "flags"]
     by_student = {r[0]: r for r in rows[1:]}
-    assert by_student["right"] == ["right", "45", "45"]
-    assert by_student["wrong"] == ["wrong", "5", "5"]
+    assert by_student["right"] == ["right", "45", "45", ""]
+    assert by_student["wrong"] == ["wrong", "5", "5", ""]
     results = json.loads((graded["points"] / "right" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 45
     assert sum(t["max_score"] for t in results["tests"]) == 45
