@@ -211,7 +211,7 @@ def grade_submission(
             # a file that cannot even be imported fails every test the same way: say it once, above the tests
             note = "\n\n".join(part for part in (shared, note) if part)
             first = shared.split("\n", 1)[0]
-            first = first if len(first) <= 300 else first[:297].rstrip() + "..."
+            first = first if len(first) <= 4000 else first[:3997].rstrip() + "..."
             for test in tests:
                 test.feedback = (f"Not run: {exercise.file_name} could not be loaded ({first}). The whole "
                                  "explanation is at the top of this exercise.")

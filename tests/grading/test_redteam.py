@@ -50,8 +50,7 @@ class Attack:
 ATTACKS = [
     Attack("dis_leak", "leak", True),
     Attack("pyc_leak", "leak", True),
-    Attack("lying_value", "points", False,
-           "an int subclass whose __eq__ is always True passes every `expect(value == wanted)`"),
+    Attack("lying_value", "points", False),
     Attack("frame_via_logging", "points", True),
     Attack("stack_locals", "points", True),
     Attack("closure_walk", "points", True),
