@@ -7,7 +7,7 @@ aimed at its mistake, with the idea (a key of ``IDEAS``) their feedback must tea
 The runner is the one ``autograder validate`` uses (:mod:`autograder.grading.validate`); these
 meta-tests sweep further. The sweeps, and the knobs that size them (environment variables):
 
-* right samples: full marks on every one of ``AG_META_SEEDS`` base seeds (default 20: seeds
+* right samples: full marks on every one of ``AG_META_SEEDS`` base seeds (default 8: seeds
   1..100), each race check exploring ``AG_META_RUNS_SCALE`` times the schedules the grader
   explores, rounded up (default 0.1; 1 is exactly the grader's budget). A seed explores the same
   schedules in the same order at any scale: a scaled sweep runs a prefix of the grader's. The
@@ -40,7 +40,7 @@ from autograder.exercises import EXERCISES
 from autograder.grading.validate import hidden_tests, manifest, run_public, run_suite, samples, schedules, stage
 from autograder.testing import IDEAS
 
-SEEDS = int(os.environ.get("AG_META_SEEDS", "20"))
+SEEDS = int(os.environ.get("AG_META_SEEDS", "8"))
 SOLUTION_SEEDS = int(os.environ.get("AG_META_SOLUTION_SEEDS", "8"))
 RUNS_SCALE = float(os.environ.get("AG_META_RUNS_SCALE", "0.1"))
 WRONG_SEEDS = int(os.environ.get("AG_META_WRONG_SEEDS", "6"))
