@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -235,9 +235,7 @@ def _tampered_by_source(tests: list[TestResult], severe: list[guard_screen.Findi
     for i, test in enumerate(tests):
         if test.grader_fault or test.status == Status.TAMPERED:
             continue  # (what the run refused says more than the source does)
-        tests[i] = TestResult(name=test.name, title=test.title, max_points=test.max_points, points=0.0,
-                              status=Status.TAMPERED, feedback=text, replay="", seed=test.seed,
-                              duration=test.duration, outcome=None, notes=[])
+        tests[i] = replace(test, points=0.0, status=Status.TAMPERED, feedback=text, replay="", outcome=None, notes=[])
 
 
 def _one_cause(tests: list[TestResult]) -> str:
@@ -275,10 +273,8 @@ def _guard_tests(exercise: str, tests: list[TestResult], leaks: guard_leaks.Leak
         removed = n_feedback + n_notes + n_outcome
         if removed:
             leaked += removed
-            tests[i] = TestResult(
-                name=test.name, title=test.title, max_points=test.max_points, points=0.0, status=Status.TAMPERED,
-                feedback=f"{feedback}\n\n{LEAK_NOTE}".strip(), replay=test.replay, seed=test.seed,
-                duration=test.duration, outcome=outcome, notes=notes, grader_fault=test.grader_fault)
+            tests[i] = replace(test, points=0.0, status=Status.TAMPERED, feedback=f"{feedback}\n\n{LEAK_NOTE}".strip(),
+                               outcome=outcome, notes=notes)
     flags = []
     tampered = [t for t in tests if t.status == Status.TAMPERED]
     if tampered:
