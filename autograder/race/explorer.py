@@ -31,7 +31,7 @@ from .strategies import (
     from_seed,
 )
 
-STRATEGIES = ("random", "pct")
+STRATEGIES = ("random", "pct", "mixed")
 DEFAULT_RUNS = 500
 DEFAULT_MAX_STEPS = 50_000
 EXIT_TIMEOUT = 2.0  # seconds an unwinding thread may take before it counts as leaked
@@ -369,7 +369,7 @@ def _inconclusive(fn: Any, res: RunResult, *, ran: int, runs: int, notes: list[s
 
 def _schedule_seed(strategy: str, base: int, i: int, steps_seen: int, depth: int) -> int:
     rng = schedule_rng(base, i)
-    if strategy == "random":
+    if strategy == "random" or (strategy == "mixed" and i % 2 == 0):
         return rng
     return encode_pct(depth, max(steps_seen, 16), rng)
 
@@ -423,7 +423,10 @@ def explore(
     schedules in the same order: schedule ``i`` draws its choices from the 32-bit stream
     :func:`schedule_rng` ``(seed, i)`` (SHA-256 of ``"threadgrader schedule {seed} {i}"``), which is
     the reported schedule seed for ``strategy="random"``; for ``"pct"`` the schedule seed packs PCT's
-    depth and step count above that stream. Different base seeds share no schedules. The global
+    depth and step count above that stream; ``"mixed"`` takes even-numbered schedules from the random
+    strategy and odd-numbered ones from PCT (uniform choice finds races that need many switches,
+    PCT those that need one switch held long enough, such as a thread preempted between a check
+    under a lock and the update after it). Different base seeds share no schedules. The global
     ``random`` generator is seeded from each schedule seed (and restored after the run).
 
     A failure is shrunk to fewer preemptions while it fails the same way (see :mod:`.shrink`),
@@ -439,7 +442,7 @@ def explore(
     """
     _validate(fn, max_steps)
     if strategy not in STRATEGIES:
-        raise ValueError(f"unknown strategy {strategy!r}: use 'random' or 'pct'")
+        raise ValueError(f"unknown strategy {strategy!r}: use 'random', 'pct' or 'mixed'")
     if not isinstance(runs, int) or runs < 1:
         raise ValueError(f"runs must be a positive int, not {runs!r}")
     if seed is not None and (not isinstance(seed, int) or seed < 0):

@@ -39,6 +39,7 @@ from types import ModuleType
 from typing import Any
 
 from .runtime import FINISHED, Run, ThreadRecord, _user_site
+from .scope import frame_line
 
 ENGINE: Any = None  # the engine of the explore/replay call in progress, if any
 
@@ -398,7 +399,7 @@ def _created_by_user_code(frame: Any) -> str | None:
         if default_predicate(code.co_filename):
             from .report import display_path
 
-            return f"{display_path(code.co_filename)}:{frame.f_lineno}"
+            return f"{display_path(code.co_filename)}:{frame_line(frame)}"
         if code.co_name == "<module>":
             return None
         frame = frame.f_back

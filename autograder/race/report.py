@@ -32,6 +32,7 @@ from .events import (
     Switch,
     Wake,
 )
+from .scope import frame_line
 
 if TYPE_CHECKING:  # the runtime imports this module; this one needs it only for type hints
     from .runtime import Run, ThreadRecord
@@ -56,8 +57,9 @@ def display_path(filename: str) -> str:
     return shown
 
 
-def source_line(filename: str, lineno: int) -> str:
-    return linecache.getline(filename, lineno).strip()
+def source_line(filename: str, lineno: int | None) -> str:
+    # an instruction the compiler gave no line (some in exception handling) has lineno None
+    return linecache.getline(filename, lineno).strip() if lineno else ""
 
 
 def scrub(text: str) -> str:
@@ -82,6 +84,7 @@ def describe_exception(run: Run, rec: ThreadRecord, error: BaseException) -> Fai
     scope = run.scope
     for frame, lineno in traceback.walk_tb(error.__traceback__):
         if scope(frame.f_code):
+            lineno = lineno or frame.f_code.co_firstlineno  # None: an instruction with no line of its own
             where.append((frame.f_code.co_filename, lineno, source_line(frame.f_code.co_filename, lineno)))
     return Failure(kind, headline, thread=rec.name, exc_type=name, exc_text=text, where=where[-3:])
 
@@ -91,7 +94,7 @@ def _frame_site(run: Run, frame: FrameType | None) -> tuple[str, int, str] | Non
     scope = run.scope
     while frame is not None:
         if scope(frame.f_code):
-            file, line = frame.f_code.co_filename, frame.f_lineno
+            file, line = frame.f_code.co_filename, frame_line(frame)
             return (file, line, source_line(file, line))
         frame = frame.f_back
     return None

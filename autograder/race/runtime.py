@@ -48,7 +48,7 @@ from .events import (
     Switch,
     Wake,
 )
-from .scope import Scope
+from .scope import Scope, frame_line
 from .spin import SpinWatch
 
 _allocate_lock = _thread.allocate_lock
@@ -712,6 +712,6 @@ def _user_site(run: Run, frame: FrameType | None) -> tuple[str, int] | None:
     scope = run.scope
     while frame is not None:
         if scope(frame.f_code):
-            return (frame.f_code.co_filename, frame.f_lineno)
+            return (frame.f_code.co_filename, frame_line(frame))
         frame = frame.f_back
     return None

@@ -22,7 +22,7 @@ import site
 import sys
 import sysconfig
 from collections.abc import Callable, Iterable
-from types import CodeType
+from types import CodeType, FrameType
 from typing import Any
 
 # Instructions that touch only the frame's own stack and locals. Another thread cannot observe
@@ -264,3 +264,17 @@ def make_scope(scope: Callable[[str], bool] | Iterable[str] | None) -> Scope:
         return any(path == r or path.startswith(r + os.sep) for r in roots)
 
     return Scope(inside)
+
+
+def frame_line(frame: FrameType) -> int:
+    """The line a frame is at. Some instructions have no line of their own (the jump back at the end
+    of an ``except`` clause), and there ``f_lineno`` is None: take the last line before it."""
+    if frame.f_lineno:
+        return frame.f_lineno
+    code, last, line = frame.f_code, frame.f_lasti, frame.f_code.co_firstlineno
+    for start, _end, lineno in code.co_lines():
+        if start > last:
+            break
+        if lineno:
+            line = lineno
+    return line

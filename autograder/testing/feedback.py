@@ -222,7 +222,7 @@ def race_check(
     seed: int | None = None,
     runs: int = 200,
     idea: str = "",
-    strategy: str = "random",
+    strategy: str = "mixed",
     max_steps: int = 50_000,
     what: str | Callable[[race.Outcome], str] | None = None,
 ) -> race.Outcome:

@@ -181,7 +181,7 @@ def _student_location(exc: BaseException, folders: list[Path]) -> str:
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
         filename = os.path.realpath(frame.f_code.co_filename)
         if any(filename.startswith(base + os.sep) for base in bases):
-            last = (os.path.basename(filename), lineno, frame.f_code.co_name)
+            last = (os.path.basename(filename), lineno or frame.f_code.co_firstlineno, frame.f_code.co_name)
     if last is None:
         return ""
     return f" (in {last[2]}, {last[0]} line {last[1]})"

@@ -107,6 +107,23 @@ def test_manifest_matches_the_files() -> None:
         assert (sample["kind"] == "wrong") == bool(sample["expect"]), sample["sample"]
 
 
+def test_every_expected_test_names_a_test_of_the_suite() -> None:
+    """An ``expect`` entry that matches no test (a docstring reworded since) would make the sample's
+    own mistake, caught by the very test it names, look like a miss."""
+    from autograder.grading.validate import hidden_tests
+
+    titles: dict[str, list[str]] = {}
+    stale = []
+    for sample in MANIFEST["samples"]:
+        exercise = sample["exercise"]
+        if exercise not in titles:
+            titles[exercise] = [f"{exercise}: {(t.function.__doc__ or '').strip().splitlines()[0]}"
+                                for t in hidden_tests(exercise)]
+        stale += [f"{sample['sample']}: {part!r}" for part in sample["expect"] or []
+                  if not any(part in title for title in titles[exercise])]
+    assert not stale, "expected tests that no test of the suite is called:\n" + "\n".join(stale)
+
+
 @pytest.mark.parametrize("sample", [_case(s) for s in MANIFEST["samples"]])
 def test_verdict_is_right(sample: dict, graded) -> None:
     problems = []

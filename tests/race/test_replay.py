@@ -19,7 +19,7 @@ def test_replay_gives_the_same_report_byte_for_byte(name):
         assert again.seed == found.seed
 
 
-@pytest.mark.parametrize("strategy", ["random", "pct"])
+@pytest.mark.parametrize("strategy", ["random", "pct", "mixed"])
 def test_unshrunk_seeds_replay_too(strategy):
     found = race.explore(programs.racy_stock, seed=5, runs=300, strategy=strategy, shrink=False)
     assert not found.ok

@@ -10,7 +10,7 @@ from autograder.race import explorer
 from . import programs
 
 
-@pytest.mark.parametrize("strategy", ["random", "pct"])
+@pytest.mark.parametrize("strategy", ["random", "pct", "mixed"])
 def test_two_base_seeds_share_no_schedule_seeds(strategy):
     first = {explorer._schedule_seed(strategy, 1, i, 0, 3) for i in range(500)}
     second = {explorer._schedule_seed(strategy, 2, i, 0, 3) for i in range(500)}
@@ -61,7 +61,7 @@ def test_failing_schedules_of_neighbouring_seeds_are_different_schedules():
     assert len({o.first_failing_seed for o in found}) == 5
 
 
-@pytest.mark.parametrize("strategy", ["random", "pct"])
+@pytest.mark.parametrize("strategy", ["random", "pct", "mixed"])
 def test_a_reported_seed_replays_byte_for_byte(strategy):
     found = race.explore(programs.racy_stock, seed=123, runs=300, strategy=strategy)
     assert not found.ok

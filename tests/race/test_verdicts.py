@@ -243,3 +243,35 @@ def test_unseeded_randomness_gets_a_note_that_replays_may_differ(draw):
     assert any("randomness the engine does not seed" in note for note in outcome.notes), outcome.notes
     assert "may not show the same thing" in race.replay(body, 5).report
     assert "autograder" not in (os.urandom.__module__ or "") and random.seed.__self__ is not None
+
+
+def poll_an_empty_queue() -> None:
+    """A consumer asks an empty queue again at once after each ``queue.Empty``: the loop's back edge
+    is an instruction of the ``except`` clause, which the compiler gives no line number of its own."""
+    import queue
+
+    q: queue.Queue = queue.Queue()
+
+    def consume() -> None:
+        while True:
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                continue
+            return
+
+    workers = [threading.Thread(target=consume, name=f"poller {i}") for i in (1, 2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("seed", range(4))
+def test_a_poll_loop_in_an_except_clause_is_busy_waiting_and_reported_cleanly(seed):
+    # two pollers keep each other runnable, so the step budget (not the lone-spinner check) stops them
+    outcome = race.explore(poll_an_empty_queue, seed=seed, runs=3, max_steps=5_000)
+    assert outcome.kind == "busy-wait", outcome.report
+    assert "poller" in outcome.message
+    assert "line None" not in outcome.report
