@@ -1,7 +1,8 @@
 """A whole class through the real CLI: right, wrong, missing and hostile submissions.
 
 Every hostile case of the issue is one student whose counter.py misbehaves; each of them also hands
-in the reference solution of every other gradable exercise, which must still earn full points.
+in the reference solutions of two other exercises (the one graded right after the counter, in the same
+child, and the last one), which must still earn full points. The right student hands in all of them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from autograder.grading.gradebook import Gradebook
 from .conftest import (
     FAST_LIMITS,
     GRADESCOPE_SCHEMA,
+    companions,
     counter_variant,
     fmt,
     full_marks,
@@ -31,6 +33,9 @@ from .conftest import (
     solution_text,
     write_submission,
 )
+
+# one worker grades this module's shared class once (see addopts in pyproject.toml)
+pytestmark = pytest.mark.xdist_group("class")
 
 ALL = "all"
 # the tests a counter without its lock loses (joining is checked on a count that must come out right)
@@ -66,7 +71,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory, catalogs) -> dict:
     root = tmp_path_factory.mktemp("class")
     subs, out = root / "submissions", root / "out"
     out.mkdir()
-    others = full_marks(catalogs, skip="counter")
+    others = companions(catalogs)
     write_submission(subs / "right", full_marks(catalogs), nest="threads-right/src")
     write_submission(subs / "wrong", {**others, "counter.py": racy_counter()})
     write_submission(subs / "missing", {"README.md": "I ran out of time.\n"})
@@ -110,8 +115,10 @@ def test_every_student_gets_exactly_the_points_they_earned(graded, catalogs):
                 expected.append(None)
             elif name == "counter":
                 expected.append(counter_points)
-            else:
+            elif student == "right" or EXERCISES[name].file_name in companions(catalogs):
                 expected.append(0.0 if student == "missing" else catalogs[name].max_points)
+            else:
+                expected.append(0.0)  # not handed in
         total = sum(v for v in expected if v is not None)
         row = [student, *[fmt(v) for v in expected], fmt(total)]
         assert rows[student][:len(row)] == row, student  # then the flags column

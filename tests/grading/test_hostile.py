@@ -20,6 +20,9 @@ from autograder.grading import guard_leaks
 
 from .conftest import FAST_LIMITS, HOSTILE, run_cli, solution_text, write_submission
 
+# one worker grades this module's shared class once (see addopts in pyproject.toml)
+pytestmark = pytest.mark.xdist_group("hostile")
+
 ATTACKS = HOSTILE / "attacks"
 SEEDS = [int(s) for s in os.environ.get("AG_HOSTILE_SEEDS", "4").split(",") if s.strip()]
 OUTPUTS = ("feedback.md", "feedback.html", "results.json")

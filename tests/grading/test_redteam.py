@@ -31,6 +31,9 @@ from autograder.grading import guard_leaks
 
 from .conftest import HOSTILE, run_cli, solution_text, write_submission
 
+# one worker grades this module's shared class once (see addopts in pyproject.toml)
+pytestmark = pytest.mark.xdist_group("redteam")
+
 REDTEAM = HOSTILE / "redteam"
 RACY = HOSTILE / "attacks" / "_racy.py"
 OUTPUTS = ("feedback.md", "feedback.html", "results.json")

@@ -13,20 +13,32 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FAST_LIMITS, full_marks, racy_counter, read_csv, run_cli, write_submission
+from .conftest import (
+    FAST_LIMITS,
+    companions,
+    full_marks,
+    racy_counter,
+    read_csv,
+    run_cli,
+    solution_text,
+    write_submission,
+)
 
 STUDENT_FILES = ("results.json", "feedback.md", "feedback.html")
 
 
 def small_class(folder: Path, catalogs, students: int = 4) -> Path:
-    """Right, wrong (racy) and missing submissions, repeated to ``students`` folders."""
+    """Right, wrong (racy) and missing submissions, repeated to ``students`` folders. The first student
+    hands in every exercise's solution; the others hand in the counter (right or racy) beside two
+    other exercises (see ``companions``), which is what runs, resumes and shards are about."""
     kinds = [
-        lambda: full_marks(catalogs),
-        lambda: {**full_marks(catalogs, skip="counter"), "counter.py": racy_counter()},
+        lambda: {**companions(catalogs), "counter.py": solution_text("counter")},
+        lambda: {**companions(catalogs), "counter.py": racy_counter()},
         lambda: {"notes.txt": "nothing yet\n"},
     ]
     for i in range(students):
-        write_submission(folder / f"student-{i:02d}", kinds[i % len(kinds)]())
+        files = full_marks(catalogs) if i == 0 else kinds[i % len(kinds)]()
+        write_submission(folder / f"student-{i:02d}", files)
     return folder
 
 
