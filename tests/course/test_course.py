@@ -23,9 +23,6 @@ import pytest
 from autograder.exercises.starter import solution_regions
 from autograder.grading import sandbox
 
-# one worker grades this module's shared class once (see addopts in pyproject.toml)
-pytestmark = pytest.mark.xdist_group("course")
-
 HERE = Path(__file__).resolve().parent
 NAME = "tally_up"
 FAST = ["--time-limit", "20", "--exercise-time-limit", "120"]

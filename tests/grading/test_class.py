@@ -8,6 +8,7 @@ child, and the last one), which must still earn full points. The right student h
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -34,9 +35,6 @@ from .conftest import (
     solution_text,
     write_submission,
 )
-
-# one worker grades this module's shared class once (see addopts in pyproject.toml)
-pytestmark = pytest.mark.xdist_group("class")
 
 ALL = "all"
 USES_COUNT_CONCURRENTLY = {"test_count_concurrently_edges", "test_count_concurrently_loses_nothing",
@@ -65,20 +63,25 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory, catalogs) -> dict:
-    root = tmp_path_factory.mktemp("class")
-    subs, out = root / "submissions", root / "out"
-    out.mkdir()
-    others = companions(catalogs)
-    write_submission(subs / "right", full_marks(catalogs), nest="threads-right/src")
-    write_submission(subs / "wrong", {**others, "counter.py": racy_counter()})
-    write_submission(subs / "missing", {"README.md": "I ran out of time.\n"})
-    for student, (variant, _, _) in CASES.items():
-        text = counter_variant(variant)
-        text = text.replace("OUT_DIR", str(out)).replace("STUDENT", student)
-        write_submission(subs / student, {**others, "counter.py": text})
-    done = run_cli("grade", str(subs), "--out", str(out), "--jobs", "2", "--seed", "11", *FAST_LIMITS)
-    return {"out": out, "done": done, "subs": subs}
+def graded(once_per_session, catalogs) -> dict:
+    def make(root: Path) -> dict:
+        subs, out = root / "submissions", root / "out"
+        out.mkdir()
+        others = companions(catalogs)
+        write_submission(subs / "right", full_marks(catalogs), nest="threads-right/src")
+        write_submission(subs / "wrong", {**others, "counter.py": racy_counter()})
+        write_submission(subs / "missing", {"README.md": "I ran out of time.\n"})
+        for student, (variant, _, _) in CASES.items():
+            text = counter_variant(variant)
+            text = text.replace("OUT_DIR", str(out)).replace("STUDENT", student)
+            write_submission(subs / student, {**others, "counter.py": text})
+        done = run_cli("grade", str(subs), "--out", str(out), "--jobs", "2", "--seed", "11", *FAST_LIMITS)
+        return {"out": str(out), "subs": str(subs), "returncode": done.returncode, "stdout": done.stdout,
+                "stderr": done.stderr}
+
+    made = once_per_session("class", make)
+    done = subprocess.CompletedProcess([], made["returncode"], made["stdout"], made["stderr"])
+    return {"out": Path(made["out"]), "done": done, "subs": Path(made["subs"])}
 
 
 def _lost(spec, cat) -> set[str]:

@@ -20,9 +20,6 @@ from autograder.grading import guard_leaks
 
 from .conftest import FAST_LIMITS, HOSTILE, run_cli, solution_text, write_submission
 
-# one worker grades this module's shared class once (see addopts in pyproject.toml)
-pytestmark = pytest.mark.xdist_group("hostile")
-
 ATTACKS = HOSTILE / "attacks"
 SEEDS = [int(s) for s in os.environ.get("AG_HOSTILE_SEEDS", "4").split(",") if s.strip()]
 OUTPUTS = ("feedback.md", "feedback.html", "results.json")
@@ -57,12 +54,16 @@ def secret_lines(catalogs) -> set[str]:
 
 
 @pytest.fixture(scope="module", params=SEEDS, ids=lambda s: f"seed{s}")
-def graded(request, tmp_path_factory, catalogs) -> dict:
-    root = tmp_path_factory.mktemp(f"hostile{request.param}")
-    subs = build_class(root / "subs")
-    out = root / "out"
-    done = run_cli("grade", str(subs), "--out", str(out), "--jobs", "2", "--seed", str(request.param), *FAST_LIMITS)
-    assert done.returncode == 0, done.stderr
+def graded(request, once_per_session, catalogs) -> dict:
+    def make(root: Path) -> dict:
+        subs = build_class(root / "subs")
+        out = root / "out"
+        done = run_cli("grade", str(subs), "--out", str(out), "--jobs", "2", "--seed", str(request.param),
+                       *FAST_LIMITS)
+        assert done.returncode == 0, done.stderr
+        return {"out": str(out)}
+
+    out = Path(once_per_session(f"hostile-{request.param}", make)["out"])
     with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     return {"out": out, "rows": rows}

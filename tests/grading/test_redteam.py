@@ -31,9 +31,6 @@ from autograder.grading import guard_leaks
 
 from .conftest import HOSTILE, run_cli, solution_text, write_submission
 
-# one worker grades this module's shared class once (see addopts in pyproject.toml)
-pytestmark = pytest.mark.xdist_group("redteam")
-
 REDTEAM = HOSTILE / "redteam"
 RACY = HOSTILE / "attacks" / "_racy.py"
 OUTPUTS = ("feedback.md", "feedback.html", "results.json")
@@ -77,19 +74,22 @@ def hidden_pyc() -> Path:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> dict:
-    hidden_pyc()
-    root = tmp_path_factory.mktemp("redteam")
-    subs = root / "subs"
-    write_submission(subs / "baseline", {"counter.py": RACY.read_text(encoding="utf-8")})
-    write_submission(subs / "right", {"counter.py": solution_text("counter")})
-    for attack in ATTACKS:
-        source = (REDTEAM / f"{attack.name}.py").read_text(encoding="utf-8")
-        write_submission(subs / attack.name, {"counter.py": source})
-    out = root / "out"
-    done = run_cli("grade", str(subs), "--out", str(out), "--jobs", "2", "--seed", str(SEED), *LIMITS,
-                   timeout=1500)
-    assert done.returncode == 0, done.stderr
+def graded(once_per_session) -> dict:
+    def make(root: Path) -> dict:
+        hidden_pyc()
+        subs = root / "subs"
+        write_submission(subs / "baseline", {"counter.py": RACY.read_text(encoding="utf-8")})
+        write_submission(subs / "right", {"counter.py": solution_text("counter")})
+        for attack in ATTACKS:
+            source = (REDTEAM / f"{attack.name}.py").read_text(encoding="utf-8")
+            write_submission(subs / attack.name, {"counter.py": source})
+        out = root / "out"
+        done = run_cli("grade", str(subs), "--out", str(out), "--jobs", "2", "--seed", str(SEED), *LIMITS,
+                       timeout=1500)
+        assert done.returncode == 0, done.stderr
+        return {"out": str(out)}
+
+    out = Path(once_per_session("redteam", make)["out"])
     with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     assert float(rows["right"]["counter"]) == 25.0, rows["right"]

@@ -22,9 +22,6 @@ from autograder.integrations.nbgrader.runner import list_tests
 
 from .nbhelpers import quoted_secrets, secret_lines
 
-# one worker grades this module's shared class once (see addopts in pyproject.toml)
-pytestmark = pytest.mark.xdist_group("nbgrader-course")
-
 
 def init(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "autograder.integrations.nbgrader.cli", "init", *args],
