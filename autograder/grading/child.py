@@ -145,25 +145,35 @@ class Integrity:
             return frozenset()
         return frozenset(id(p) for p in self._config.pluginmanager.get_plugins())
 
-    def changes(self, _vars: Any = vars, _modules: Any = sys.modules, _resolve: Any = _resolve,
-                _len: Any = len) -> list[str]:
+    def changes(self, quietly: Any = None, _vars: Any = vars, _modules: Any = sys.modules,
+                _resolve: Any = _resolve, _len: Any = len) -> list[str]:
         # the builtins and helpers it needs are bound when this module is imported, before any student
         # code, so replacing builtins.vars or this module's _resolve cannot blind it
         changed: list[str] = []
         for name, module in self._modules.items():
             if _modules.get(name) is not module:
                 changed.append(f"sys.modules[{name!r}]")
-        for (label, holder, attr, expected), (_, _, members) in zip(self._entries, self._deep):
-            current = _vars(holder).get(attr, None)
-            if current is not expected:
-                changed.append(label)
-                continue
-            for index in range(1, _len(members)):
-                suffix, value = members[index]
-                now = _resolve(expected, suffix)
-                if now is not value:
-                    changed.append(label + suffix)
-                    break
+
+        def walk() -> None:
+            # only C-level reads of the snapshot's own objects (vars(), a function's __code__,
+            # __defaults__, closure cells): no code but the interpreter's runs here, which is why
+            # ``quietly`` may spare the audit hook its decision on each of these reads
+            for (label, holder, attr, expected), (_, _, members) in zip(self._entries, self._deep):
+                current = _vars(holder).get(attr, None)
+                if current is not expected:
+                    changed.append(label)
+                    continue
+                for index in range(1, _len(members)):
+                    suffix, value = members[index]
+                    now = _resolve(expected, suffix)
+                    if now is not value:
+                        changed.append(label + suffix)
+                        break
+
+        if quietly is not None:
+            quietly(walk)
+        else:
+            walk()
         if self._hook_functions() != self._hooks:
             changed.append("pytest's hook implementations")
         if self._plugin_ids() != self._plugins:
@@ -207,7 +217,7 @@ class ChannelPlugin:
         """
         if type(self.integrity) is not Integrity:
             return ["the grader's integrity checker"], False
-        changed = self._check(self.integrity)
+        changed = self._check(self.integrity, self._watch.quietly if self._watch is not None else None)
         refused: list[str] = []
         if self._watch is not None:
             shadows = self._watch.shadowed()

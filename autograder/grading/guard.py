@@ -276,12 +276,23 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             events.append(Refusal(what, where))
         raise Refused(f"The grader refused this: your code {what}. Code under test may not reach into the grader.")
 
+    code_secret: dict[str, bool] = {}  # co_filename -> whether its real path is in a secret folder
+
     def grader_code(obj: Any) -> bool:
         code = getattr(obj, "__code__", None) or getattr(obj, "gi_code", None) or getattr(obj, "cr_code", None)
         filename = getattr(code, "co_filename", "") if code is not None else ""
         if not filename:
             return False
-        return is_grader(filename) or filename in secret_files or realpath(filename).startswith(secret_dirs)
+        if is_grader(filename) or filename in secret_files:
+            return True
+        # the integrity check reads the __code__ of every function it watches after each test, so the
+        # answer is kept per file name (resolving symlinks on every read cost most of a child's time)
+        secret = code_secret.get(filename)
+        if secret is None:
+            secret = realpath(filename).startswith(secret_dirs)
+            if len(code_secret) < 20_000:
+                code_secret[filename] = secret
+        return secret
 
     def own_function(obj: Any) -> bool:
         code = getattr(obj, "__code__", None)
@@ -416,6 +427,21 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
         taken = list(events)
         del events[:]
         return taken
+
+    def quietly(fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` (the grader's own integrity walk, which reads the ``__code__`` of thousands of
+        functions after every test and runs no code of anyone else's) without the hook deciding each
+        read: this thread counts as busy meanwhile."""
+        me = get_ident()
+        if me in busy:
+            return fn()
+        busy.add(me)
+        try:
+            return fn()
+        finally:
+            busy.discard(me)
+
+    drain.quietly = quietly  # type: ignore[attr-defined]
 
     def guarded(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -38,6 +38,10 @@ class Watch:
             if real and (real in self.secrets or real.startswith(dirs)):
                 linecache.cache.pop(name, None)
 
+    def quietly(self, fn: Callable[[], Any]) -> Any:
+        """``fn()`` with the audit hook not deciding this thread's events (see ``guard.install``)."""
+        return self._drain.quietly(fn)  # type: ignore[attr-defined]
+
     def refused(self) -> list[str]:
         """Requests refused since the last call, in plain words with the student's file and line."""
         seen: list[str] = []

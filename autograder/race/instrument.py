@@ -55,21 +55,27 @@ class SettraceBackend:
         point = run.point
         recording = run.log is not None
 
-        def local(frame: Any, event: str, arg: Any) -> Any:
-            if event == "opcode":
-                code = frame.f_code
-                offset = frame.f_lasti
-                table = maps.get(code)
-                if table is None:
-                    table = maps[code] = visible_map(code)
-                point(rec, table[offset >> 1], code, offset, frame if recording else None)
+        def tracer(code: Any) -> Any:
+            # one closure per traced frame, holding its code object: on 3.11 every read of
+            # ``frame.f_code`` raises an audit event ("object.__getattr__"), and the grader's audit
+            # hook would otherwise run once per instruction of the code under test
+            table = maps.get(code)
+            if table is None:
+                table = maps[code] = visible_map(code)
+
+            def local(frame: Any, event: str, arg: Any) -> Any:
+                if event == "opcode":
+                    offset = frame.f_lasti
+                    point(rec, table[offset >> 1], code, offset, frame if recording else None)
+                return local
+
             return local
 
         library = scope.library
 
         def on_behalf(parent: Any) -> bool:
-            # the caller decided already: in scope, or library code this backend chose to trace
-            # (its f_trace is ours), so the answer costs two lookups however deep the library stack
+            # the caller decided already: in scope, or library code this backend chose to trace,
+            # so the answer costs two lookups however deep the library stack
             if parent is None:
                 return False
             code = parent.f_code
@@ -84,7 +90,7 @@ class SettraceBackend:
             if scope(code) or (library(code) and on_behalf(frame.f_back)):
                 frame.f_trace_opcodes = True
                 frame.f_trace_lines = False
-                return local
+                return tracer(code)
             return None
 
         rec.tracefn = global_trace
