@@ -32,6 +32,8 @@ import math
 import shutil
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -159,6 +161,23 @@ def run_suite(exercise: str | Exercise, submission: Path, base_seed: int, *, onl
     return results
 
 
+def _let_strays_finish(before: set[threading.Thread], seconds: float = 5.0) -> None:
+    """Give threads the student's code left behind (a pool's workers finishing after it was closed)
+    a few seconds to end, so that one sample's threads never run into the next sample's test. In
+    grading, each child process ends with its submission instead."""
+    import gc
+
+    gc.collect()  # a pool nobody closed is terminated by its finalizer
+    deadline = time.monotonic() + seconds
+    for thread in threading.enumerate():
+        if thread in before or thread is threading.current_thread():
+            continue
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        thread.join(timeout=remaining)
+
+
 def _stop_forkserver() -> None:
     """End multiprocessing's fork server, if a sample started one: it keeps the modules it imported, so
     the next sample's workers (same module name, other code) would run the previous sample's code."""
@@ -180,6 +199,7 @@ def _run_one(module: Any, test: HiddenTest, submission: Path, base_seed: int, sc
     from autograder.testing.plugin import feedback_for, load_student_module, test_seed
 
     seed = test_seed(base_seed, test.name)
+    before = set(threading.enumerate())
     CONTEXT.seed = seed
     CONTEXT.replay = f"pytest {Path(module.__file__).name} -k {test.name} --ag-seed {base_seed}"
     CONTEXT.notes = []
@@ -218,6 +238,7 @@ def _run_one(module: Any, test: HiddenTest, submission: Path, base_seed: int, sc
         sys.modules.pop(student_name, None)
         CONTEXT.seed = None
         CONTEXT.replay = ""
+        _let_strays_finish(before)
     return Result(test.name, 0 if feedback else test.points, test.points, feedback)
 
 
