@@ -167,11 +167,13 @@ def _let_strays_finish(before: set[threading.Thread], seconds: float = 5.0) -> N
     grading, each child process ends with its submission instead."""
     import gc
 
+    me = threading.current_thread()
+    strays = [t for t in threading.enumerate() if t not in before and t is not me and t.is_alive()]
+    if not strays:
+        return  # the usual case: nothing to wait for, and no collection to pay for
     gc.collect()  # a pool nobody closed is terminated by its finalizer
     deadline = time.monotonic() + seconds
-    for thread in threading.enumerate():
-        if thread in before or thread is threading.current_thread():
-            continue
+    for thread in strays:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
