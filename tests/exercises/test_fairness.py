@@ -14,7 +14,6 @@ grader judges wrongly today are marked ``xfail(strict=True)`` from the manifest'
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -67,23 +66,15 @@ def grade(exercise: str, seed: int, root: Path) -> dict[str, tuple[float, list[L
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory, worker_id: str):
+def graded(once_per_session):
     """Grades lazily: one CLI run per (exercise, seed), shared by the module's cases and, under
-    xdist, by every worker (a file lock per run in the session's shared temporary folder)."""
-    base = tmp_path_factory.getbasetemp()
-    root = (base.parent if worker_id != "master" else base) / "fairness-shared"
-    root.mkdir(exist_ok=True)
+    xdist, by every worker (``once_per_session``)."""
     cache: dict[tuple[str, int], dict] = {}
 
     def get(exercise: str, seed: int) -> dict[str, tuple[float, list[Lost]]]:
         if (exercise, seed) not in cache:
-            with open(root / f"{exercise}-{seed}.lock", "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-                done = root / f"{exercise}-{seed}.json"
-                if not done.exists():
-                    verdicts = grade(exercise, seed, root)
-                    done.write_text(json.dumps({k: [v[0], [asdict(t) for t in v[1]]] for k, v in verdicts.items()}))
-                raw = json.loads(done.read_text())
+            raw = once_per_session(f"fairness-{exercise}-{seed}", lambda folder: {
+                k: [v[0], [asdict(t) for t in v[1]]] for k, v in grade(exercise, seed, folder).items()})
             cache[exercise, seed] = {k: (v[0], [Lost(t["name"], t["lost"], tuple(t["tags"]), t["first_line"])
                                                 for t in v[1]]) for k, v in raw.items()}
         return cache[exercise, seed]
