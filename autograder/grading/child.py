@@ -57,30 +57,36 @@ WATCHED_HOOKS = (
 # ------------------------------------------------------------------------------------ integrity
 
 
-def _members(value: Any) -> list[tuple[str, Any]]:
-    """What of a module attribute must never change: the object, and a function's code."""
-    out: list[tuple[str, Any]] = [("", value)]
+def _members(value: Any) -> list[tuple[str, Any, Any]]:
+    """What of a module attribute must never change: the object, and a function's code.
+
+    Each member is (suffix, value, owner): ``owner`` is the function whose ``__code__``,
+    ``__defaults__`` or ``__kwdefaults__`` the member is (writing those is an audit event the guard
+    notes, so a walk re-reads them only for the functions written since the last), None for members
+    that are read on every walk.
+    """
+    out: list[tuple[str, Any, Any]] = [("", value, None)]
     if isinstance(value, types.FunctionType):
-        out.append((".__code__", value.__code__))
-        out.append((".__defaults__", value.__defaults__))
-        out.append((".__kwdefaults__", value.__kwdefaults__))
+        out.append((".__code__", value.__code__, value))
+        out.append((".__defaults__", value.__defaults__, value))
+        out.append((".__kwdefaults__", value.__kwdefaults__, value))
         for index, cell in enumerate(value.__closure__ or ()):
             try:
                 inner = cell.cell_contents
             except ValueError:  # an empty cell
                 continue
             if isinstance(inner, (types.FunctionType, type)):  # a decorator's wrapped function
-                out.append((f".__closure__[{index}]", inner))
+                out.append((f".__closure__[{index}]", inner, None))
     elif isinstance(value, property):
         for part in ("fget", "fset"):
             function = getattr(value, part)
             if isinstance(function, types.FunctionType):
-                out.append((f".{part}", function))
-                out.append((f".{part}.__code__", function.__code__))
+                out.append((f".{part}", function, None))
+                out.append((f".{part}.__code__", function.__code__, function))
     elif isinstance(value, (staticmethod, classmethod)):
         function = value.__func__
         if isinstance(function, types.FunctionType):
-            out.append((".__func__.__code__", function.__code__))
+            out.append((".__func__.__code__", function.__code__, function))
     return out
 
 
@@ -106,7 +112,11 @@ def _resolve(obj: Any, suffix: str) -> Any:
 class Integrity:
     """A snapshot of the grader's, pytest's and pluggy's code; ``changes()`` names what was replaced."""
 
-    def __init__(self, config: Any = None) -> None:
+    # the modules whose functions decide and report verdicts: their code is read on every walk,
+    # whatever the guard noted, so that replacing the code that reports writes cannot hide itself
+    ALWAYS_READ = ("autograder.grading.", "autograder.testing.")
+
+    def __init__(self, config: Any = None, always: tuple[Any, ...] = ()) -> None:
         self._config = config
         self._entries: list[tuple[str, Any, str, Any]] = []  # (label, holder, attribute, expected)
         self._modules: dict[str, types.ModuleType] = {}
@@ -125,8 +135,28 @@ class Integrity:
         for attr, value in vars(builtins).items():
             if _watched(value):
                 self._entries.append((f"builtins.{attr}", builtins, attr, value))
-        self._deep = [(label, expected, [m for m in _members(expected)])
-                      for label, _, _, expected in self._entries]
+        # (label, members read on every walk, members read when their owner was written)
+        self._deep: list[tuple[str, list[tuple[str, Any]], list[tuple[str, Any, int]]]] = []
+        for label, _, _, expected in self._entries:
+            every, written = [], []
+            always_read = label.startswith(self.ALWAYS_READ)
+            for suffix, value, owner in _members(expected)[1:]:
+                if owner is None or always_read:
+                    every.append((suffix, value))
+                else:
+                    written.append((suffix, value, id(owner)))
+            self._deep.append((label, every, written))
+        for index, function in enumerate(always):
+            if isinstance(function, types.FunctionType):
+                self._entries.append((f"the guard's {function.__name__}", None, "", function))
+                self._deep.append((f"the guard's {function.__name__}",
+                                   [(s, v) for s, v, _ in _members(function)[1:]], []))
+        # a dict of keyword defaults can be changed in place, which no audit event tells: its items too
+        self._kwdefaults = [(label + suffix, value, dict(value)) for label, _, _, expected in self._entries
+                            for suffix, value, _ in _members(expected) if suffix.endswith("__kwdefaults__")
+                            and isinstance(value, dict)]
+        self._recent: frozenset[int] = frozenset()
+        self._found: set[int] = set()
         self._hooks = self._hook_functions()
         self._plugins = self._plugin_ids()
 
@@ -145,30 +175,47 @@ class Integrity:
             return frozenset()
         return frozenset(id(p) for p in self._config.pluginmanager.get_plugins())
 
-    def changes(self, quietly: Any = None, _vars: Any = vars, _modules: Any = sys.modules,
-                _resolve: Any = _resolve, _len: Any = len) -> list[str]:
+    def changes(self, quietly: Any = None, rewrites: Any = None, _vars: Any = vars, _modules: Any = sys.modules,
+                _resolve: Any = _resolve, _len: Any = len, _dict: Any = dict) -> list[str]:
+        """What was replaced since the snapshot.
+
+        ``rewrites()`` (the guard's) names the functions whose code or defaults were written since its
+        last call; without it (or when it answers None) every function's are read. The ids it named
+        the call before are read once more (a write noted while this walk ran lands after its read),
+        and so is every function found changed before.
+        """
         # the builtins and helpers it needs are bound when this module is imported, before any student
         # code, so replacing builtins.vars or this module's _resolve cannot blind it
         changed: list[str] = []
         for name, module in self._modules.items():
             if _modules.get(name) is not module:
                 changed.append(f"sys.modules[{name!r}]")
+        written = rewrites() if rewrites is not None else None
+        if written is not None:
+            recent, self._recent = self._recent, written
+            written = written | recent | self._found
 
         def walk() -> None:
             # only C-level reads of the snapshot's own objects (vars(), a function's __code__,
             # __defaults__, closure cells): no code but the interpreter's runs here, which is why
             # ``quietly`` may spare the audit hook its decision on each of these reads
-            for (label, holder, attr, expected), (_, _, members) in zip(self._entries, self._deep):
-                current = _vars(holder).get(attr, None)
-                if current is not expected:
+            for (label, holder, attr, expected), (_, every, owned) in zip(self._entries, self._deep):
+                if holder is not None and _vars(holder).get(attr, None) is not expected:
                     changed.append(label)
                     continue
-                for index in range(1, _len(members)):
-                    suffix, value = members[index]
-                    now = _resolve(expected, suffix)
-                    if now is not value:
+                for suffix, value in every:
+                    if _resolve(expected, suffix) is not value:
                         changed.append(label + suffix)
                         break
+                else:
+                    for suffix, value, owner in owned:
+                        if (written is None or owner in written) and _resolve(expected, suffix) is not value:
+                            changed.append(label + suffix)
+                            self._found.add(owner)  # read on every later walk too: it stays changed
+                            break
+            for label, value, items in self._kwdefaults:
+                if _len(value) != _len(items) or any(value.get(k, value) is not v for k, v in items.items()):
+                    changed.append(label)
 
         if quietly is not None:
             quietly(walk)
@@ -202,7 +249,7 @@ class ChannelPlugin:
         return TestId(str(module), item.name)
 
     def pytest_collection_finish(self, session: Any) -> None:
-        self.integrity = Integrity(session.config)
+        self.integrity = Integrity(session.config, self._watch.guard_functions() if self._watch is not None else ())
         self.channel.send(Collected(tuple(self._identity(i) for i in session.items)))
 
     def pytest_sessionfinish(self, session: Any) -> None:
@@ -217,7 +264,9 @@ class ChannelPlugin:
         """
         if type(self.integrity) is not Integrity:
             return ["the grader's integrity checker"], False
-        changed = self._check(self.integrity, self._watch.quietly if self._watch is not None else None)
+        watch = self._watch
+        changed = self._check(self.integrity, watch.quietly if watch is not None else None,
+                              watch.rewrites if watch is not None else None)
         refused: list[str] = []
         if self._watch is not None:
             shadows = self._watch.shadowed()

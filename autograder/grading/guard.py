@@ -37,6 +37,8 @@ from typing import Any
 FRAME_ATTRS = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})
 CODE_ATTRS = frozenset({"__code__", "gi_code", "cr_code", "ag_code"})
 WATCHED_READS = FRAME_ATTRS | CODE_ATTRS
+FUNCTION_CODE_ATTRS = frozenset({"__code__", "__defaults__", "__kwdefaults__"})
+MAX_REWRITES = 10_000  # more written functions than this between two tests: the walk reads them all
 SET_ATTRS = frozenset({"__code__", "__defaults__", "__kwdefaults__", "__bases__", "__class__"})
 CTYPES_EVENTS = frozenset({
     "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.string_at", "ctypes.wstring_at",
@@ -208,6 +210,7 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
     compiled: set[str] = set()
     events: list[Refusal] = []
     busy: set[int] = set()
+    rewritten: set[int] = set()  # ids of functions whose code or defaults were written (see hook)
     get_ident = _thread.get_ident
     getpid = os.getpid
     owner = os.getpid()
@@ -404,13 +407,22 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
         return code is not None and not is_student(code.co_filename) and "autograder" in code.co_filename
 
     def hook(event: str, args: tuple[Any, ...], _watched: frozenset[str] = WATCHED,
-             _reads: frozenset[str] = WATCHED_READS) -> None:
+             _reads: frozenset[str] = WATCHED_READS, _code_attrs: frozenset[str] = FUNCTION_CODE_ATTRS,
+             _id: Any = id, _len: Any = len) -> None:
         # the fast path first: the engine reads frame.f_code at every instruction it traces (3.11)
         if event == "object.__getattr__":
             if args[1] not in _reads:
                 return
         elif event not in _watched:
+            if event == "object.__delattr__" and args[1] in _code_attrs and _len(rewritten) <= MAX_REWRITES:
+                rewritten.add(_id(args[0]))  # `del f.__defaults__` (or setting it to None) changes f too
             return
+        elif event == "object.__setattr__" and args[1] in _code_attrs:
+            # every write of a function's code or defaults is noted, whoever makes it (a thread the test
+            # started, a forked copy, code run through quietly()): the integrity walk then re-reads those
+            # functions only, instead of thousands of __code__ reads (each an audit event) after every test
+            if _len(rewritten) <= MAX_REWRITES:
+                rewritten.add(_id(args[0]))
         if getpid() != owner:
             return  # a forked copy: it can report nothing (the child's plugin ends it), and a fork bomb's
             # copies must die quickly for the original to meet the process limit
@@ -428,6 +440,18 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
         del events[:]
         return taken
 
+    def rewrites() -> frozenset[int] | None:
+        """The ids of the functions whose ``__code__``, ``__defaults__`` or ``__kwdefaults__`` were
+        written since the last call (None when too many were to keep: then every one must be read)."""
+        overflow = len(rewritten) > MAX_REWRITES
+        taken = set()
+        while rewritten:  # one pop at a time: a write made meanwhile stays for the next call, never lost
+            try:
+                taken.add(rewritten.pop())
+            except KeyError:
+                break
+        return None if overflow else frozenset(taken)
+
     def quietly(fn: Callable[[], Any]) -> Any:
         """Run ``fn`` (the grader's own integrity walk, which reads the ``__code__`` of thousands of
         functions after every test and runs no code of anyone else's) without the hook deciding each
@@ -442,6 +466,7 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             busy.discard(me)
 
     drain.quietly = quietly  # type: ignore[attr-defined]
+    drain.rewrites = rewrites  # type: ignore[attr-defined]
 
     def guarded(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -42,6 +42,15 @@ class Watch:
         """``fn()`` with the audit hook not deciding this thread's events (see ``guard.install``)."""
         return self._drain.quietly(fn)  # type: ignore[attr-defined]
 
+    def rewrites(self) -> frozenset[int] | None:
+        """Ids of the functions whose code or defaults were written since the last call (see ``guard.install``)."""
+        return self._drain.rewrites()  # type: ignore[attr-defined]
+
+    def guard_functions(self) -> tuple[Any, ...]:
+        """The guard's own functions (closures, in no module): the integrity walk reads their code every time."""
+        drain = self._drain
+        return (drain, drain.quietly, drain.rewrites)  # type: ignore[attr-defined]
+
     def refused(self) -> list[str]:
         """Requests refused since the last call, in plain words with the student's file and line."""
         seen: list[str] = []

@@ -167,3 +167,53 @@ def test_the_leak_filter_removes_hidden_lines_but_keeps_public_and_own_ones(tmp_
     assert leaks.clean("counter.increment_by_a_lot()")[1] == 0  # public already
     mine = leaks.allowing(["def test_secret_behaviour(student):\n"])
     assert mine.clean("def test_secret_behaviour(student):")[1] == 0  # the student's own line
+
+
+INTEGRITY = textwrap.dedent("""
+    import functools, json, sys, threading, types
+    from autograder.grading import child, guard, guard_hooks
+    import autograder.race.runtime as runtime
+
+    probe = types.ModuleType("autograder_probe")  # a module the snapshot covers (its name's prefix)
+    def configure(*, strict=True):
+        return strict
+    def spare(a=1):
+        return a
+    probe.configure, probe.spare = configure, spare
+    sys.modules["autograder_probe"] = probe
+
+    folder = sys.argv[1]
+    watch = guard_hooks.Watch(guard.install([folder], []), (folder,), frozenset())
+    integrity = child.Integrity(None, watch.guard_functions())
+    seen = {"clean": integrity.changes(watch.quietly, watch.rewrites)}
+
+    def behind_a_thread(fn):
+        # no student frame on this thread's stack: the audit hook lets the write through, and only
+        # the integrity walk can tell
+        t = threading.Thread(target=fn)
+        t.start()
+        t.join()
+
+    behind_a_thread(functools.partial(setattr, runtime.Run.point, "__code__", (lambda self, *a: None).__code__))
+    seen["code"] = integrity.changes(watch.quietly, watch.rewrites)
+    behind_a_thread(functools.partial(delattr, spare, "__defaults__"))
+    seen["defaults"] = integrity.changes(watch.quietly, watch.rewrites)
+    configure.__kwdefaults__["strict"] = False  # in place: no audit event at all
+    seen["kwdefaults"] = integrity.changes(watch.quietly, watch.rewrites)
+    # a grader function rewritten between two walks is still named by the next one, and the one after
+    seen["later"] = integrity.changes(watch.quietly, watch.rewrites)
+    print(json.dumps(seen))
+""")
+
+
+def test_the_integrity_walk_names_code_and_defaults_written_where_the_audit_hook_let_them_through(tmp_path):
+    done = subprocess.run([sys.executable, "-c", INTEGRITY, str(tmp_path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["clean"] == []
+    assert "autograder.race.runtime.Run.point.__code__" in seen["code"], seen
+    assert "autograder_probe.spare.__defaults__" in seen["defaults"], seen
+    assert "autograder_probe.configure.__kwdefaults__" in seen["kwdefaults"], seen
+    # the snapshot still differs from what runs: every later walk says so, not only the first
+    assert "autograder.race.runtime.Run.point.__code__" in seen["later"], seen
