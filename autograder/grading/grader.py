@@ -424,24 +424,34 @@ def grade_class(
                 if not futures:
                     break
                 finished, _ = wait(list(futures), timeout=0.5, return_when=FIRST_COMPLETED)
+                landed = []
                 for future in finished:
                     student, fingerprint = futures.pop(future)
                     result = future.result()
                     result.fingerprint = fingerprint
                     run.graded += 1
-                    done_count += 1
                     if result.grader_faults:
                         # the grader's failure is never the student's grade: publish nothing for them
                         faulty += 1
                         run.withheld.append(result)
-                    else:
+                    landed.append((student, result))
+                    if faulty > FAULT_SHARE_TO_STOP * run.graded and run.graded >= FAULT_MIN_SAMPLE:
+                        run.stopped = True
+                # the next students start before this thread writes the reports of the ones that
+                # finished: a worker waiting for that would leave its core idle
+                while queue and len(futures) < workers and not run.stopped:
+                    student, fingerprint = queue.pop(0)
+                    future = pool.submit(grade_submission, student, catalogs, seed=run_seed, limits=limits,
+                                         cancel=cancel, protect=protect)
+                    futures[future] = (student, fingerprint)
+                for student, result in landed:
+                    done_count += 1
+                    if not result.grader_faults:
                         export.write_student(out, result)
                         book.put(result)
                         results[student.student] = result
                     if progress:
                         progress(done_count, total, student.student)
-                    if faulty > FAULT_SHARE_TO_STOP * run.graded and run.graded >= FAULT_MIN_SAMPLE:
-                        run.stopped = True
         except BaseException:
             cancel.set()
             pool.shutdown(wait=True, cancel_futures=True)

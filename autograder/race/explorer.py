@@ -148,10 +148,12 @@ def _stop_again(run: Run) -> None:
 
 
 def _scenario_cpus() -> set[int] | None:
-    """One CPU for every scenario thread of this process (only one of them runs at a time).
+    """One CPU for every scenario thread of this explore or replay (only one of them runs at a time).
 
-    Processes spread over the CPUs by pid, so parallel test workers do not share one.
-    AUTOGRADER_RACE_PIN=0 turns pinning off.
+    The CPU is the one the calling thread last ran on, as the kernel placed it: processes that run
+    side by side (the grader's --jobs, pytest-xdist workers) sit on different CPUs, and each keeps
+    its scenario threads where it is. (Choosing by pid put two workers on one CPU half the time,
+    leaving the other idle.) AUTOGRADER_RACE_PIN=0 turns pinning off.
     """
     if os.environ.get("AUTOGRADER_RACE_PIN", "1") == "0" or not hasattr(os, "sched_getaffinity"):
         return None
@@ -161,7 +163,20 @@ def _scenario_cpus() -> set[int] | None:
         return None
     if len(allowed) < 2:
         return None
-    return {allowed[os.getpid() % len(allowed)]}
+    cpu = _current_cpu()
+    if cpu not in allowed:
+        cpu = allowed[os.getpid() % len(allowed)]
+    return {cpu}
+
+
+def _current_cpu() -> int | None:
+    """The CPU this thread last ran on (field 39 of /proc/thread-self/stat), or None."""
+    try:
+        with open("/proc/thread-self/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return int(fields[36])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 class Engine:
