@@ -185,12 +185,16 @@ def test_scenario_threads_are_pinned_to_the_cpu_the_caller_runs_on(monkeypatch):
 
     def on(cpu):
         os.sched_setaffinity(0, {cpu})  # this helper thread only
-        seen[cpu] = explorer._scenario_cpus()
+        seen[cpu] = explorer._current_cpu()
 
-    for cpu in sorted(os.sched_getaffinity(0))[:2]:
+    cpus = sorted(os.sched_getaffinity(0))[:2]
+    for cpu in cpus:
         helper = threading.Thread(target=on, args=(cpu,))
         helper.start()
         helper.join()
-    assert all(chosen == {cpu} for cpu, chosen in seen.items()), seen
+    assert seen == {cpu: cpu for cpu in cpus}
+    for cpu in cpus:
+        monkeypatch.setattr(explorer, "_current_cpu", lambda cpu=cpu: cpu)
+        assert explorer._scenario_cpus() == {cpu}
     monkeypatch.setenv("AUTOGRADER_RACE_PIN", "0")
     assert explorer._scenario_cpus() is None
