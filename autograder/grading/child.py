@@ -26,7 +26,9 @@ an ``end`` record; a child that exits without it has crashed, whatever its exit 
 from __future__ import annotations
 
 import builtins
+import itertools
 import json
+import operator
 import os
 import signal
 import sys
@@ -157,8 +159,55 @@ class Integrity:
                             and isinstance(value, dict)]
         self._recent: frozenset[int] = frozenset()
         self._found: set[int] = set()
+        self._prepare_bulk()
         self._hooks = self._hook_functions()
         self._plugins = self._plugin_ids()
+
+    def _prepare_bulk(self) -> None:
+        """The same snapshot, grouped for :meth:`_unchanged`: per holder its names and objects, per kind
+        of member (``fget``, a closure cell's contents, a code object...) the objects that hold one and
+        what it was, and per function the members that are read only once it was written."""
+        holders: dict[int, tuple[Any, list[str], list[Any]]] = {}
+        groups: dict[str, tuple[list[Any], list[Any]]] = {}
+        self._by_owner: dict[int, list[tuple[str, Any, str, Any]]] = {}
+        for (label, holder, attr, expected), (_, every, owned) in zip(self._entries, self._deep):
+            if holder is not None:
+                _, keys, values = holders.setdefault(id(holder), (holder, [], []))
+                keys.append(attr)
+                values.append(expected)
+            for suffix, value in every:
+                if suffix.startswith(".__closure__["):
+                    index = int(suffix[len(".__closure__["):-1])
+                    objs, values = groups.setdefault("cell_contents", ([], []))
+                    objs.append(expected.__closure__[index])
+                else:
+                    objs, values = groups.setdefault(suffix.strip("."), ([], []))
+                    objs.append(expected)
+                values.append(value)
+            for suffix, value, owner in owned:
+                self._by_owner.setdefault(owner, []).append((label, expected, suffix, value))
+        self._holders = [(holder, tuple(keys), tuple(values)) for holder, keys, values in holders.values()]
+        self._groups = [(operator.attrgetter(path), tuple(objs), tuple(values))
+                        for path, (objs, values) in groups.items()]
+        self._module_names = tuple(self._modules)
+        self._module_objects = tuple(self._modules.values())
+
+    def _unchanged(self, _all: Any = all, _map: Any = map, _is: Any = operator.is_, _vars: Any = vars,
+                   _modules: Any = sys.modules) -> bool:
+        """Whether every module, attribute and member read on every walk is still the snapshot's object:
+        identity only (an object's own ``__eq__`` is never asked), compared in C by ``map``."""
+        try:
+            if not _all(_map(_is, _map(_modules.get, self._module_names), self._module_objects)):
+                return False
+            for holder, keys, values in self._holders:
+                if not _all(_map(_is, _map(_vars(holder).get, keys), values)):
+                    return False
+            for getter, objs, values in self._groups:
+                if not _all(_map(_is, _map(getter, objs), values)):
+                    return False
+        except Exception:  # noqa: BLE001 - an emptied cell, a member gone: the full walk names it
+            return False
+        return True
 
     def _hook_functions(self) -> dict[str, tuple[int, ...]]:
         if self._config is None:
@@ -176,7 +225,8 @@ class Integrity:
         return frozenset(id(p) for p in self._config.pluginmanager.get_plugins())
 
     def changes(self, quietly: Any = None, rewrites: Any = None, _vars: Any = vars, _modules: Any = sys.modules,
-                _resolve: Any = _resolve, _len: Any = len, _dict: Any = dict) -> list[str]:
+                _resolve: Any = _resolve, _len: Any = len, _all: Any = all, _map: Any = map,
+                _is: Any = operator.is_, _repeat: Any = itertools.repeat) -> list[str]:
         """What was replaced since the snapshot.
 
         ``rewrites()`` (the guard's) names the functions whose code or defaults were written since its
@@ -199,6 +249,19 @@ class Integrity:
             # only C-level reads of the snapshot's own objects (vars(), a function's __code__,
             # __defaults__, closure cells): no code but the interpreter's runs here, which is why
             # ``quietly`` may spare the audit hook its decision on each of these reads
+            for label, value, items in self._kwdefaults:
+                if _len(value) != _len(items) or not _all(_map(_is, _map(value.get, items, _repeat(value)),
+                                                                 items.values())):
+                    changed.append(label)
+            if written is not None and self._unchanged():
+                # the common case, compared in bulk; then only the functions the guard saw written
+                for owner in written:
+                    for label, expected, suffix, value in self._by_owner.get(owner, ()):
+                        if _resolve(expected, suffix) is not value:
+                            changed.append(label + suffix)
+                            self._found.add(owner)  # read on every later walk too: it stays changed
+                            break
+                return
             for (label, holder, attr, expected), (_, every, owned) in zip(self._entries, self._deep):
                 if holder is not None and _vars(holder).get(attr, None) is not expected:
                     changed.append(label)
@@ -213,9 +276,6 @@ class Integrity:
                             changed.append(label + suffix)
                             self._found.add(owner)  # read on every later walk too: it stays changed
                             break
-            for label, value, items in self._kwdefaults:
-                if _len(value) != _len(items) or any(value.get(k, value) is not v for k, v in items.items()):
-                    changed.append(label)
 
         if quietly is not None:
             quietly(walk)

@@ -171,7 +171,7 @@ def test_the_leak_filter_removes_hidden_lines_but_keeps_public_and_own_ones(tmp_
 
 INTEGRITY = textwrap.dedent("""
     import functools, json, sys, threading, types
-    from autograder.grading import child, guard, guard_hooks
+    from autograder.grading import child, guard, guard_hooks, model
     import autograder.race.runtime as runtime
 
     probe = types.ModuleType("autograder_probe")  # a module the snapshot covers (its name's prefix)
@@ -202,6 +202,9 @@ INTEGRITY = textwrap.dedent("""
     seen["kwdefaults"] = integrity.changes(watch.quietly, watch.rewrites)
     # a grader function rewritten between two walks is still named by the next one, and the one after
     seen["later"] = integrity.changes(watch.quietly, watch.rewrites)
+    probe.configure = spare  # a plain attribute, and a property's getter put back in place by __init__
+    model.TestResult.__dict__["passed"].__init__(lambda self: True)
+    seen["attribute"] = integrity.changes(watch.quietly, watch.rewrites)
     print(json.dumps(seen))
 """)
 
@@ -217,3 +220,5 @@ def test_the_integrity_walk_names_code_and_defaults_written_where_the_audit_hook
     assert "autograder_probe.configure.__kwdefaults__" in seen["kwdefaults"], seen
     # the snapshot still differs from what runs: every later walk says so, not only the first
     assert "autograder.race.runtime.Run.point.__code__" in seen["later"], seen
+    assert "autograder_probe.configure" in seen["attribute"], seen
+    assert "autograder.grading.model.TestResult.passed.fget" in seen["attribute"], seen
