@@ -139,10 +139,14 @@ class Integrity:
                 self._entries.append((f"builtins.{attr}", builtins, attr, value))
         # (label, members read on every walk, members read when their owner was written)
         self._deep: list[tuple[str, list[tuple[str, Any]], list[tuple[str, Any, int]]]] = []
+        self._kwdefaults: list[tuple[str, dict, dict]] = []
         for label, _, _, expected in self._entries:
             every, written = [], []
             always_read = label.startswith(self.ALWAYS_READ)
             for suffix, value, owner in _members(expected)[1:]:
+                if suffix.endswith("__kwdefaults__") and isinstance(value, dict):
+                    # a dict of keyword defaults can be changed in place, which no audit event tells
+                    self._kwdefaults.append((label + suffix, value, dict(value)))
                 if owner is None or always_read:
                     every.append((suffix, value))
                 else:
@@ -153,10 +157,6 @@ class Integrity:
                 self._entries.append((f"the guard's {function.__name__}", None, "", function))
                 self._deep.append((f"the guard's {function.__name__}",
                                    [(s, v) for s, v, _ in _members(function)[1:]], []))
-        # a dict of keyword defaults can be changed in place, which no audit event tells: its items too
-        self._kwdefaults = [(label + suffix, value, dict(value)) for label, _, _, expected in self._entries
-                            for suffix, value, _ in _members(expected) if suffix.endswith("__kwdefaults__")
-                            and isinstance(value, dict)]
         self._recent: frozenset[int] = frozenset()
         self._found: set[int] = set()
         self._prepare_bulk()
@@ -309,7 +309,15 @@ class ChannelPlugin:
         return TestId(str(module), item.name)
 
     def pytest_collection_finish(self, session: Any) -> None:
-        self.integrity = Integrity(session.config, self._watch.guard_functions() if self._watch is not None else ())
+        watch = self._watch
+        if watch is None:
+            self.integrity = Integrity(session.config)
+        elif watch.student_code_loaded():
+            self.integrity = Integrity(session.config, watch.guard_functions())
+        else:
+            # no student code has run yet (the suites import the student's module inside their tests),
+            # so the snapshot's thousands of __code__ reads need no decision of the audit hook's
+            self.integrity = watch.quietly(lambda: Integrity(session.config, watch.guard_functions()))
         self.channel.send(Collected(tuple(self._identity(i) for i in session.items)))
 
     def pytest_sessionfinish(self, session: Any) -> None:

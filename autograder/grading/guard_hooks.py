@@ -51,6 +51,19 @@ class Watch:
         drain = self._drain
         return (drain, drain.quietly, drain.rewrites)  # type: ignore[attr-defined]
 
+    def student_code_loaded(self) -> bool:
+        """Whether a module from the submission's folders has been imported (a suite that imports the
+        student's module at its top, while pytest collects it)."""
+        import sys
+
+        prefixes = tuple(os.path.realpath(r).rstrip(os.sep) + os.sep for r in self.roots) + tuple(
+            r.rstrip(os.sep) + os.sep for r in self.roots)
+        for module in list(sys.modules.values()):
+            filename = getattr(module, "__file__", None)
+            if isinstance(filename, str) and filename.startswith(prefixes):
+                return True
+        return False
+
     def refused(self) -> list[str]:
         """Requests refused since the last call, in plain words with the student's file and line."""
         seen: list[str] = []

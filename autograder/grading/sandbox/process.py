@@ -224,6 +224,9 @@ def run_child(
     args = [
         "-p", "autograder.testing.plugin", "-p", "no:cacheprovider", "-p", "no:stepwise",
         "-p", "no:debugging", "--noconftest", "--assert=plain", "-q", "--no-header", "-rN", "--color=no",
+        # the plugin replaces a failure's traceback with the student's feedback: pytest's own long form
+        # (which parses the suite's source for every entry) would be built only to be thrown away
+        "--tb=native",
         "-c", str(root / "pytest.ini"), "--rootdir", str(root),
         "--ag-submission", str(work), "--ag-seed", str(seed), "--ag-replay", replay,
         *[t.node_id for t in plan],
