@@ -114,9 +114,11 @@ def _resolve(obj: Any, suffix: str) -> Any:
 class Integrity:
     """A snapshot of the grader's, pytest's and pluggy's code; ``changes()`` names what was replaced."""
 
-    # the modules whose functions decide and report verdicts: their code is read on every walk,
-    # whatever the guard noted, so that replacing the code that reports writes cannot hide itself
-    ALWAYS_READ = ("autograder.grading.", "autograder.testing.")
+    # the modules whose functions run this check and send its answer: their code is read on every
+    # walk, whatever the guard noted, so that replacing the code that reports writes cannot hide itself
+    # (code elsewhere that was rewritten during a test, the plugin that makes a test's record
+    # included, is found by this untouched check before that record is sent)
+    ALWAYS_READ = ("autograder.grading.child.", "autograder.grading.guard", "autograder.grading.protocol.")
 
     def __init__(self, config: Any = None, always: tuple[Any, ...] = ()) -> None:
         self._config = config

@@ -540,12 +540,17 @@ def trusted_prefixes() -> tuple[str, ...]:
 _checked: dict[str, bool] = {}
 
 
+def root_prefixes(roots: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({_real(r).rstrip(os.sep) + os.sep for r in roots}))
+
+
 def shadowed(roots: Iterable[str], own: frozenset[str], trusted: tuple[str, ...] = (),
-             suites: frozenset[str] = frozenset()) -> list[str]:
+             suites: frozenset[str] = frozenset(), prefixes: tuple[str, ...] | None = None) -> list[str]:
     """Modules that stand in for the grader's: loaded from the submission's folders without being the
     student's own files, or loaded from anywhere else outside the standard library, site-packages
     and the grader (a folder the student put on sys.path)."""
-    prefixes = tuple(sorted({_real(r).rstrip(os.sep) + os.sep for r in roots}))
+    if prefixes is None:
+        prefixes = root_prefixes(roots)
     found = []
     for name, module in list(sys.modules.items()):
         filename = getattr(module, "__file__", None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import guard
@@ -26,6 +26,8 @@ class Watch:
     secrets: tuple[str, ...] = ()
     trusted: tuple[str, ...] = ()
     suites: frozenset[str] = frozenset()  # the suites run here and their conftest.py files
+    _cleared: dict[str, Any] = field(default_factory=dict, repr=False)  # linecache entries known not secret
+    _prefixes: tuple[str, ...] = field(default=(), repr=False)  # the roots' real paths, taken once
 
     def forget(self) -> None:
         """Drop the hidden suites' lines from linecache (a failure's traceback puts them there, and
@@ -33,10 +35,15 @@ class Watch:
         import linecache
 
         dirs = tuple(s.rstrip(os.sep) + os.sep for s in self.secrets)
-        for name in list(linecache.cache):
+        cleared = self._cleared
+        for name, entry in list(linecache.cache.items()):
+            if cleared.get(name) is entry:
+                continue  # this very entry was looked at before: its lines are not a suite's
             real = os.path.realpath(name) if isinstance(name, str) and not name.startswith("<") else ""
             if real and (real in self.secrets or real.startswith(dirs)):
                 linecache.cache.pop(name, None)
+            elif len(cleared) < 10_000:
+                cleared[name] = entry  # a new entry for the name (read again, through a new link) is checked again
 
     def quietly(self, fn: Callable[[], Any]) -> Any:
         """``fn()`` with the audit hook not deciding this thread's events (see ``guard.install``)."""
@@ -74,7 +81,7 @@ class Watch:
         return seen
 
     def shadowed(self) -> list[str]:
-        return guard.shadowed(self.roots, self.own, self.trusted, self.suites)
+        return guard.shadowed(self.roots, self.own, self.trusted, self.suites, prefixes=self._prefixes or None)
 
 
 def unlink_config() -> None:
@@ -155,4 +162,5 @@ def prepare(config: dict[str, Any]) -> Watch:
         if os.path.isfile(os.path.join(folder, "__init__.py")):
             packages.add(folder.rstrip(os.sep) + os.sep)
     trusted = guard.trusted_prefixes() + tuple(sorted(packages))
-    return Watch(drain, tuple(roots), own, tuple(secrets), trusted, frozenset(suites))
+    return Watch(drain, tuple(roots), own, tuple(secrets), trusted, frozenset(suites),
+                 _prefixes=guard.root_prefixes(roots))
