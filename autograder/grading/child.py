@@ -154,7 +154,7 @@ class Integrity:
                 else:
                     written.append((suffix, value, id(owner)))
             self._deep.append((label, every, written))
-        for index, function in enumerate(always):
+        for function in always:
             if isinstance(function, types.FunctionType):
                 self._entries.append((f"the guard's {function.__name__}", None, "", function))
                 self._deep.append((f"the guard's {function.__name__}",

@@ -191,9 +191,11 @@ def test_opposite_transfers_never_deadlock(student, fake):
         a, b = bank.open_account(owners[0], 100), bank.open_account(owners[1], 100)
         _run(_teller(f"teller 1: {owners[0]} -> {owners[1]}", lambda: bank.transfer(a, b, amount)),
              _teller(f"teller 2: {owners[1]} -> {owners[0]}", lambda: bank.transfer(b, a, 2 * amount)))
-        expect(_balances(a, b) == [100 + amount, 100 - amount],
-               f"After {amount} went one way and {2 * amount} the other, the accounts should hold "
-               f"{[100 + amount, 100 - amount]}, not {_balances(a, b)}.", idea="read-modify-write")
+        got, wanted = _balances(a, b), [100 + amount, 100 - amount]
+        if got != wanted:
+            why, idea = _why_off(got, wanted)
+            fail(f"After {amount} went one way and {2 * amount} the other, the accounts should hold {wanted}, "
+                 f"not {got}. {why}", idea=idea)
 
     race_check(both_ways, runs=25, idea="lock-order", what=_stuck(
         f"Two transfers at the same time, {owners[0]} -> {owners[1]} and {owners[1]} -> {owners[0]}, never finished: "
@@ -224,9 +226,10 @@ def test_one_owners_accounts_never_deadlock(student, fake):
         checking, savings = bank.open_account(owner, 100), bank.open_account(owner, 100)
         _run(_teller(f"teller 1: {owner} 1 -> {owner} 2", lambda: bank.transfer(checking, savings, amount)),
              _teller(f"teller 2: {owner} 2 -> {owner} 1", lambda: bank.transfer(savings, checking, amount)))
-        expect(_balances(checking, savings) == [100, 100],
-               f"{amount} went each way between two accounts: both should hold 100, not "
-               f"{_balances(checking, savings)}.", idea="read-modify-write")
+        got = _balances(checking, savings)
+        if got != [100, 100]:
+            why, idea = _why_off(got, [100, 100])
+            fail(f"{amount} went each way between two accounts: both should hold 100, not {got}. {why}", idea=idea)
 
     race_check(body, runs=30, idea="lock-order", what=_stuck(
         f"Two transfers at the same time between the two accounts of {owner} (numbers 1 and 2), one each way, never "
@@ -260,6 +263,17 @@ def test_total_never_deadlocks_with_transfers(student, fake):
 # ------------------------------------------------------------------------------- safety
 
 
+def _why_off(got: list[int], wanted: list[int]) -> tuple[str, str]:
+    """Why balances differ from what the transfers should have left: money made or lost is a lost
+    update; the right total in the wrong places is a transfer that returned without moving anything."""
+    if sum(got) == sum(wanted):
+        return ("No money was made or lost, so some transfer returned without moving its money (or moved a "
+                "different amount).", "transfer() returns None only once the money has moved: a transfer that "
+                "gives up (on a lock it could not take in time, say) must try again or raise, never return as if "
+                "it had succeeded.")
+    return "An update of a balance was lost: two transfers changed the same balance at once.", "read-modify-write"
+
+
 @pytest.mark.points(3)
 def test_money_is_conserved(student, fake):
     """Tellers moving money between three accounts at once: every balance adds up."""
@@ -282,10 +296,10 @@ def test_money_is_conserved(student, fake):
         wanted = [100 - 2 * x + 2 * z, 100 - 2 * y, 100 + 2 * x + 2 * y - 2 * z]
         got = _balances(a, b, c)
         if got != wanted:
+            why, idea = _why_off(got, wanted)
             fail(f"Three tellers each made two transfers ({owners[0]} -> {owners[2]} of {x}, {owners[1]} -> "
                  f"{owners[2]} of {y}, {owners[2]} -> {owners[0]} of {z}): the accounts should hold {wanted}, "
-                 f"but hold {got}, {sum(got) - 300:+d} in total. An update of a balance was lost: two transfers "
-                 "changed the same balance at once.", idea="read-modify-write")
+                 f"but hold {got}, {sum(got) - 300:+d} in total. {why}", idea=idea)
 
     race_check(body, runs=20, idea="read-modify-write")
 

@@ -107,6 +107,12 @@ def _check_downloads(result: Any, urls: list[str], web: _Web, call: str) -> None
             first = next(i for i, (a, b) in enumerate(zip(got_urls, urls)) if a != b)
             fail(f"{call} returned its Downloads in the order the downloads finished, not in the order of the URLs: "
                  f"position {first} holds {got_urls[first]!r} instead of {urls[first]!r}.", idea="input-order")
+        empty = [url for url, download in zip(urls, result) if download is None]
+        if empty and all(got in (url, None) for got, url in zip(got_urls, urls)):
+            # places the workers had not filled yet: the call returned before its threads finished
+            fail(f"{call} returned None instead of a Download for {plural(len(empty), 'URL')}, for example "
+                 f"{empty[0]!r}: it returned before the worker downloading it had finished. Wait for every thread "
+                 "(join() without a timeout) or every future before returning.", idea="join")
         fail(f"{call} returned Downloads for the wrong URLs: {got_urls!r} instead of {urls!r}.", idea="shared-state")
     for download in result:
         url = download.url
@@ -356,18 +362,27 @@ def test_downloads_really_overlap(student, fake):
     pages = _pages(fake, 8)
     urls = list(pages)
     n_workers = fake.random_int(2, 3)
-    web = _Web(pages, seconds=1.0)
+    # the first page is slow: a worker that finishes a fast one must go on to the next URL meanwhile
+    slow = float(fake.random_int(4, 6))
+    web = _Web(pages, seconds={url: slow if i == 0 else 1.0 for i, url in enumerate(urls)})
     call = f"download_all({len(urls)} URLs, n_workers={n_workers})"
 
     def body():
         calls = web.reset()
         student.download_all(list(urls), web, n_workers, TIMEOUT)
-        expect(threading.current_thread() not in calls.threads,
-               f"{call} downloaded in the calling thread: the workers should do the downloading (call start(), not "
-               "run()).", idea="real-concurrency")
+        if calls.most < n_workers and threading.current_thread() in calls.threads:
+            # the calling thread may well be one of the workers; downloading only there is run() for start()
+            fail(f"{call} downloaded in the calling thread, one URL after another: the workers should do the "
+                 "downloading (call start(), not run()).", idea="real-concurrency")
         expect(calls.most >= n_workers,
                f"{call} never had {n_workers} downloads running at the same time (at most {calls.most}): each "
                "download waited for another one to finish. Hand every URL to the pool before waiting for any result, "
                "and hold no lock while fetch runs.", idea="real-concurrency")
+        idle, running, waiting = calls.idle_while_waiting(n_workers, len(urls))
+        expect(idle < 0.5,
+               f"{call}, with the first page taking {slow:g} s and the others 1 s: for {idle:.1f} s only "
+               f"{running} download(s) ran while {plural(waiting, 'URL')} still waited. Each worker should take the "
+               "next URL as soon as its download ends, not wait for a whole batch (or for the slow one) to finish.",
+               idea="real-concurrency")
 
     _check(body, runs=5, idea="real-concurrency", what=_escaped(call))

@@ -337,17 +337,35 @@ def test_items_put_by_threads_the_test_starts_are_each_processed_once(student, f
 
 
 class _Sources:
-    """run_pipeline's sources, each of which notes when a producer has taken its last item."""
+    """run_pipeline's sources, each of which notes when a producer has taken its last item.
+
+    Before its first item a source waits (up to ``TOGETHER`` seconds of the clock) until every
+    source has been asked for one: sources that are read at the same time never wait long, while
+    one thread reading them one after another leaves each waiting alone (``alone`` counts those).
+    """
+
+    TOGETHER = 2.0
 
     def __init__(self, parts: list[list[Any]]) -> None:
         self.parts = parts
         self.finished = 0
+        self.started = 0
+        self.alone = 0
+        self.gate = threading.Condition()
 
     def make(self) -> list[Iterator[Any]]:
         self.finished = 0
+        self.started = 0
+        self.alone = 0
+        self.gate = threading.Condition()
         return [self._source(part) for part in self.parts]
 
     def _source(self, part: list[Any]) -> Iterator[Any]:
+        with self.gate:
+            self.started += 1
+            self.gate.notify_all()
+            if not self.gate.wait_for(lambda: self.started >= len(self.parts), timeout=self.TOGETHER):
+                self.alone += 1
         yield from part
         self.finished += 1
 
@@ -386,6 +404,11 @@ def test_run_pipeline_processes_every_item_once(student, fake, monkeypatch):
         work.reset()
         result = student.run_pipeline(sources.make(), work, n_consumers, maxsize)
         _check_all(result, items, work, call)
+        expect(not sources.alone,
+               f"{call} did not read its sources at the same time: {plural(sources.alone, 'source')} waited "
+               f"{sources.TOGETHER:g} s for the others to be read too, and they were not. Start one producer thread "
+               "per source, all of them before waiting for any: a slow source (a socket, a pipe) must not hold up "
+               "the others.", idea="real-concurrency")
 
     stuck = when_stuck(f"{call} never finished: some thread waited forever. The sentinels must go into the queue "
                        "once every producer has finished (join the producers first), one per consumer.",

@@ -329,6 +329,9 @@ def test_a_writer_is_not_starved(student):
         "A writer and two readers taking turns never finished: some thread was never woken."))
 
 
+LEFT_BEHIND = "the writer's acquire_write() after the timed-out waits"
+
+
 @pytest.mark.points(4)
 def test_timeouts_are_honoured(student, fake):
     """acquire_read and acquire_write give up after their timeout, at once for 0, and succeed in time."""
@@ -343,6 +346,7 @@ def test_timeouts_are_honoured(student, fake):
             calling[0] = what
             started = time.monotonic()
             got = call()
+            calling[0] = ""
             results.append((what, got, time.monotonic() - started))
 
         def other() -> None:
@@ -363,7 +367,9 @@ def test_timeouts_are_honoured(student, fake):
         inside = threading.Event()
 
         def brief_writer() -> None:
+            calling[0] = LEFT_BEHIND
             lock.acquire_write()
+            calling[0] = ""
             inside.set()
             time.sleep(timeout / 2)
             lock.release_write()
@@ -386,9 +392,15 @@ def test_timeouts_are_honoured(student, fake):
                idea="timeout")
         lock.release_read()
 
-    race_check(body, runs=3, idea="timeout", what=when_stuck(
-        lambda: f"{calling[0]} never returned: a wait with a timeout must give up when the time is up (at once "
-                "for timeout=0) and return False."))
+    def stuck() -> str:
+        if calling[0] == LEFT_BEHIND:
+            return ("After the waits that timed out, every thread had left the lock, yet a writer's acquire_write() "
+                    "then waited forever: a wait that gives up must take back whatever it had changed (a reader or "
+                    "writer counted in, a flag set) before it returns False.")
+        return (f"{calling[0] or 'A call'} never returned: a wait with a timeout must give up when the time is up "
+                "(at once for timeout=0) and return False.")
+
+    race_check(body, runs=3, idea="timeout", what=when_stuck(stuck))
 
 
 @pytest.mark.points(3)

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-EXERCISES = ("counter", "file_writer", "vending_machine", "prime_checker")
+EXERCISES = ("counter", "file_writer", "vending_machine", "prime_checker", "pipeline", "downloader", "rwlock", "bank")
 
 
 def load(exercise: str, sample: Path, folder: Path):
@@ -517,7 +517,11 @@ def prove_one(exercise: str, sample: Path) -> dict:
         folder = Path(tmp)
         m = load(exercise, sample, folder)
         checks = Checks()
-        globals()[f"prove_{exercise}"](m, checks, folder)
+        prove = globals().get(f"prove_{exercise}")
+        if prove is None:  # a later exercise's checks live in a module of their own: prove_<exercise>.py
+            sys.path.insert(0, str(HERE))
+            prove = importlib.import_module(f"prove_{exercise}").prove
+        prove(m, checks, folder)
     return {"failed": checks.failed, "passed": checks.passed}
 
 
@@ -526,7 +530,10 @@ def main() -> None:
         print(json.dumps(prove_one(sys.argv[1], Path(sys.argv[2]))))
         os._exit(0)  # daemon threads of a deadlocked sample must not hold the exit
     names = sys.argv[2:] or EXERCISES
-    results = {}
+    evidence = HERE / "evidence.json"
+    # proving some exercises keeps what the others' samples showed
+    results = json.loads(evidence.read_text()) if evidence.exists() else {}
+    results = {k: v for k, v in results.items() if k.split("/")[0] not in names}
     for exercise in names:
         for sample in sorted((HERE / exercise).glob("*.py")):
             try:
@@ -539,7 +546,7 @@ def main() -> None:
             results[f"{exercise}/{sample.stem}"] = res
             print(f"{exercise}/{sample.stem}: {'WRONG ' + json.dumps(res['failed']) if res['failed'] else 'ok'}",
                   flush=True)
-    (HERE / "evidence.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    evidence.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":
