@@ -43,6 +43,11 @@ IDEAS = {
         "and advance it under a lock, or let a queue hand out items. Otherwise two threads take the "
         "same item, or one is skipped."
     ),
+    "alone": (
+        "A thread alone can never be let in by anyone else: it may wait only for what another thread "
+        "would do, and a timeout of 0 never waits. Keep the state that says who is inside exact: count a "
+        "thread in when it goes in, and out again when it leaves or gives up."
+    ),
     "deadlock": (
         "A deadlock happens when threads wait for each other in a cycle, each holding something the "
         "next one needs. Take locks in one global order, hold them briefly, and never wait for a "
@@ -208,7 +213,7 @@ def _plain_message(outcome: race.Outcome) -> str:
 
 
 # ideas that can explain a deadlock: a thread waiting for a wakeup, a join or a lock that never comes
-_WAITING_IDEAS = ("deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout", "lock-order",
+_WAITING_IDEAS = ("alone", "deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout", "lock-order",
                   "notify-all", "starvation", "give-up-cleanly", "readers-share", "rw-exclusion", "sentinel",
                   "busy-wait", "error-report", "download-timeout")
 # ideas that already explain an exception that some interleavings raise

@@ -114,37 +114,59 @@ def _stuck(intro: str) -> Callable[[race.Outcome], str]:
 @pytest.mark.points(2)
 def test_one_thread_reads_and_writes(student):
     """With one thread: reads can be taken twice, a write only alone; the context managers release."""
+    step = [""]
 
     def body():
         lock = student.RWLock()
-        expect(lock.acquire_read() is True, "acquire_read() on a free lock should return True.")
-        expect(lock.acquire_read(timeout=0) is True,
+
+        def call(what: str, fn: Callable[[], object]) -> object:
+            step[0] = what
+            result = fn()
+            step[0] = ""
+            return result
+
+        expect(call("acquire_read() on a free lock", lock.acquire_read) is True,
+               "acquire_read() on a free lock should return True.")
+        expect(call("a second acquire_read(timeout=0) with only readers inside",
+                    lambda: lock.acquire_read(timeout=0)) is True,
                "A second acquire_read(timeout=0) while only readers are inside should return True: readers share "
                "the lock.", idea="readers-share")
-        expect(lock.acquire_write(timeout=0) is False,
+        expect(call("acquire_write(timeout=0) with readers inside", lambda: lock.acquire_write(timeout=0)) is False,
                "acquire_write(timeout=0) while readers are inside should return False at once.", idea="rw-exclusion")
-        lock.release_read()
-        expect(lock.acquire_write(timeout=0) is False,
+        call("release_read()", lock.release_read)
+        expect(call("acquire_write(timeout=0) with one reader inside", lambda: lock.acquire_write(timeout=0)) is False,
                "acquire_write(timeout=0) while one reader is still inside should return False.", idea="rw-exclusion")
-        lock.release_read()
-        expect(lock.acquire_write() is True, "acquire_write() on a free lock should return True.")
-        expect(lock.acquire_read(timeout=0) is False,
+        call("the last release_read()", lock.release_read)
+        expect(call("acquire_write() on a free lock", lock.acquire_write) is True,
+               "acquire_write() on a free lock should return True.")
+        expect(call("acquire_read(timeout=0) with a writer inside", lambda: lock.acquire_read(timeout=0)) is False,
                "acquire_read(timeout=0) while a writer is inside should return False at once.", idea="rw-exclusion")
-        expect(lock.acquire_write(timeout=0) is False,
+        expect(call("acquire_write(timeout=0) with a writer inside", lambda: lock.acquire_write(timeout=0)) is False,
                "acquire_write(timeout=0) while a writer is inside should return False at once.", idea="rw-exclusion")
-        lock.release_write()
+        call("release_write()", lock.release_write)
+        step[0] = "`with lock.read_locked():` on a free lock"
         with lock.read_locked():
-            expect(lock.acquire_write(timeout=0) is False,
+            expect(call("acquire_write(timeout=0) inside `with lock.read_locked():`",
+                        lambda: lock.acquire_write(timeout=0)) is False,
                    "Inside `with lock.read_locked():` acquire_write(timeout=0) should return False.")
+        step[0] = "`with lock.write_locked():` after the reading block ended"
         with lock.write_locked():
-            expect(lock.acquire_read(timeout=0) is False,
+            expect(call("acquire_read(timeout=0) inside `with lock.write_locked():`",
+                        lambda: lock.acquire_read(timeout=0)) is False,
                    "Inside `with lock.write_locked():` acquire_read(timeout=0) should return False.")
-        expect(lock.acquire_write(timeout=0) is True,
+        expect(call("acquire_write(timeout=0) after both `with` blocks", lambda: lock.acquire_write(timeout=0)) is True,
                "After both `with` blocks ended the lock should be free: acquire_write(timeout=0) should return True.")
-        lock.release_write()
+        call("release_write()", lock.release_write)
 
-    solo(body, what=when_stuck("With one thread alone, a call on a free lock never returned: it waited for "
-                               "something no other thread could ever do."), idea="rw-exclusion")
+    def stuck() -> str:
+        what = step[0] or "a call"
+        if "timeout=0" in what:
+            return (f"With one thread alone, {what} never returned: a timeout of 0 means do not wait at all "
+                    "(`if timeout:` treats 0 like None, which waits for as long as it takes).")
+        return (f"With one thread alone, {what} never returned: it waited for something no other thread could "
+                "ever do (the lock's state says someone is inside, or waiting, who is not).")
+
+    solo(body, what=when_stuck(stuck), idea="alone")
 
 
 @pytest.mark.points(2)
