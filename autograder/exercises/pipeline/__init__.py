@@ -12,6 +12,12 @@ EXERCISE = Exercise(
             "consumer, after every producer has finished, and let each consumer stop at the first "
             "sentinel it takes. One sentinel stops one consumer; the others wait forever."
         ),
+        "items-before-stop": (
+            "Every item put before the stop signals must still be processed: put the sentinels only once "
+            "every item is in the queue, into a queue that keeps its order (`queue.Queue` is first in, "
+            "first out; a `LifoQueue` or `PriorityQueue` can hand a sentinel out before items put earlier), "
+            "and let a consumer stop only when it takes a sentinel, never because the queue looked empty."
+        ),
         "bounded-queue": (
             "A bounded queue (`queue.Queue(maxsize)`) makes a fast producer wait in `put()` while the "
             "queue is full, so the items waiting for a consumer never pile up beyond the limit: memory "

@@ -112,11 +112,13 @@ def _check_all(result: Any, items: list[Any], work: _Work, call: str) -> None:
     twice = work.calls.repeated()
     if twice:
         fail(f"{call} processed {plural(len(twice), 'item')} more than once, for example {twice[0]!r}: every item "
-             "put into the queue must be taken by exactly one consumer.", idea="work-twice")
+             "put into the queue must be taken by exactly one consumer, and each consumer must keep the item it "
+             "took to itself (in a local variable: an attribute of the shared object, like self.current, is "
+             "overwritten by the other consumers).", idea="work-twice")
     skipped = [item for item in items if item not in work.calls.args]
     if skipped:
         fail(f"{call} never processed {len(skipped)} of the {len(items)} items, for example {skipped[0]!r}: an item "
-             "was lost between the producers and the consumers.", idea="work-twice")
+             "was lost between the producers and the consumers.", idea="items-before-stop")
     results, errors = _pair(result, call)
     wanted = Counter(done(item) for item in items if item not in work.failing)
     got = Counter(results)
