@@ -437,11 +437,12 @@ class Overlap:
     """Records the calls of a fake slow function: the argument, the calling thread, and how many
     calls were running at the same time."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeline: bool = False) -> None:
         self.active = 0
         self.most = 0
         self.args: list[Any] = []
         self.threads: list[threading.Thread] = []
+        self.keep_timeline = timeline
         self.timeline: list[tuple[float, int, int]] = []  # (clock, calls running, calls started so far)
 
     def enter(self, arg: Any) -> None:
@@ -449,16 +450,18 @@ class Overlap:
         self.most = max(self.most, self.active)
         self.args.append(arg)
         self.threads.append(threading.current_thread())
-        self.timeline.append((time.monotonic(), self.active, len(self.args)))
+        if self.keep_timeline:
+            self.timeline.append((time.monotonic(), self.active, len(self.args)))
 
     def leave(self) -> None:
         self.active -= 1
-        self.timeline.append((time.monotonic(), self.active, len(self.args)))
+        if self.keep_timeline:
+            self.timeline.append((time.monotonic(), self.active, len(self.args)))
 
     def idle_while_waiting(self, width: int, total: int) -> tuple[float, int, int]:
         """The longest stretch of the clock (the engine's virtual one, in a race check) during which
         fewer than ``width`` calls ran although fewer than ``total`` had started: (seconds, calls
-        running, calls not started yet) at its start."""
+        running, calls not started yet) at its start. Needs ``Overlap(timeline=True)``."""
         worst = (0.0, width, 0)
         for (at, running, started), (until, _, _) in zip(self.timeline, self.timeline[1:]):
             if running < width and started < total and until - at > worst[0]:

@@ -39,12 +39,12 @@ class _Web:
         self.seconds = seconds
         self.failing = failing
         self.hanging = hanging
-        self.calls = Overlap()
+        self.calls = Overlap(timeline=True)
         self.raised: dict[str, Exception] = {}
         self.timeouts: list[Any] = []
 
     def reset(self) -> Overlap:
-        self.calls = Overlap()
+        self.calls = Overlap(timeline=True)
         self.raised = {}
         self.timeouts = []
         return self.calls
