@@ -256,8 +256,9 @@ def test_total_never_deadlocks_with_transfers(student, fake):
                idea="consistent-snapshot")
 
     race_check(body, runs=20, idea="lock-order", what=_stuck(
-        "total() and two transfers at the same time never finished: total() took the accounts' locks in a "
-        "different order from transfer(), so each held a lock the other needed."))
+        "total() and two transfers at the same time never finished: each held a lock another one needed, so "
+        "their locks were not taken in one order that never changes (the account number: an order by "
+        "balance, say, changes while money moves)."))
 
 
 # ------------------------------------------------------------------------------- safety
