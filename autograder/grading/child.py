@@ -194,13 +194,11 @@ class Integrity:
         self._module_names = tuple(self._modules)
         self._module_objects = tuple(self._modules.values())
 
-    def _unchanged(self, _all: Any = all, _map: Any = map, _is: Any = operator.is_, _vars: Any = vars,
-                   _modules: Any = sys.modules) -> bool:
-        """Whether every module, attribute and member read on every walk is still the snapshot's object:
-        identity only (an object's own ``__eq__`` is never asked), compared in C by ``map``."""
+    def _unchanged(self, _all: Any = all, _map: Any = map, _is: Any = operator.is_, _vars: Any = vars) -> bool:
+        """Whether every attribute and member read on every walk is still the snapshot's object:
+        identity only (an object's own ``__eq__`` is never asked), compared in C by ``map``. (Replaced
+        modules are named by ``changes`` itself.)"""
         try:
-            if not _all(_map(_is, _map(_modules.get, self._module_names), self._module_objects)):
-                return False
             for holder, keys, values in self._holders:
                 if not _all(_map(_is, _map(_vars(holder).get, keys), values)):
                     return False
@@ -239,9 +237,9 @@ class Integrity:
         # the builtins and helpers it needs are bound when this module is imported, before any student
         # code, so replacing builtins.vars or this module's _resolve cannot blind it
         changed: list[str] = []
-        for name, module in self._modules.items():
-            if _modules.get(name) is not module:
-                changed.append(f"sys.modules[{name!r}]")
+        if not _all(_map(_is, _map(_modules.get, self._module_names), self._module_objects)):
+            changed += [f"sys.modules[{name!r}]" for name, module in self._modules.items()
+                        if _modules.get(name) is not module]
         written = rewrites() if rewrites is not None else None
         if written is not None:
             recent, self._recent = self._recent, written

@@ -63,7 +63,7 @@ class Watch:
         student's module at its top, while pytest collects it)."""
         import sys
 
-        prefixes = tuple(os.path.realpath(r).rstrip(os.sep) + os.sep for r in self.roots) + tuple(
+        prefixes = (self._prefixes or guard.root_prefixes(self.roots)) + tuple(
             r.rstrip(os.sep) + os.sep for r in self.roots)
         for module in list(sys.modules.values()):
             filename = getattr(module, "__file__", None)
