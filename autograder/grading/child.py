@@ -544,6 +544,21 @@ def probe() -> None:
     print(json.dumps(facts), flush=True)
 
 
+def pin_to_cpu(cpu: Any) -> None:
+    """Keep this child, and every thread and process it starts, on the CPU its grader worker was
+    given (see ``grader.worker_cpus``): the race engine hands control between its threads thousands
+    of times per test, which on one CPU is a plain context switch and across CPUs a migration, and
+    two children the kernel happened to start on one CPU would share it while the other idled.
+    Without sched_setaffinity (not Linux), or given a CPU this process may not use: nothing."""
+    if not isinstance(cpu, int) or isinstance(cpu, bool) or not hasattr(os, "sched_setaffinity"):
+        return
+    try:
+        if cpu in os.sched_getaffinity(0):
+            os.sched_setaffinity(0, {cpu})
+    except OSError:
+        pass
+
+
 def main() -> None:
     raw = sys.stdin.buffer.readline()
     config = json.loads(raw)
@@ -560,6 +575,7 @@ def main() -> None:
         os.dup2(2, 1)
     else:
         channel_fd = int(config["fd"])
+    pin_to_cpu(config.get("cpu"))
     isolate(config)
     os.chdir(config["cwd"])
     apply_limits(config.get("limits", {}), best_effort=portable)

@@ -19,6 +19,7 @@ from .primitives import Patcher, _orig_monotonic, _orig_perf_counter, _orig_time
 from .report import Annotator, build_rows, render, trim
 from .runtime import Failure, Run, ThreadRecord, _allocate_lock
 from .scope import Scope, make_scope
+from .placement import Placement, scenario_cpus
 from .shrink import Attempt, Candidate, Shrinker, signature
 from .spin import mark_writes
 from .strategies import (
@@ -147,38 +148,6 @@ def _stop_again(run: Run) -> None:
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(rec.ident), ctypes.py_object(RunAborted))
 
 
-def _scenario_cpus() -> set[int] | None:
-    """One CPU for every scenario thread of this explore or replay (only one of them runs at a time).
-
-    The CPU is the one the calling thread last ran on, as the kernel placed it: processes that run
-    side by side (the grader's --jobs, pytest-xdist workers) sit on different CPUs, and each keeps
-    its scenario threads where it is. (Choosing by pid put two workers on one CPU half the time,
-    leaving the other idle.) AUTOGRADER_RACE_PIN=0 turns pinning off.
-    """
-    if os.environ.get("AUTOGRADER_RACE_PIN", "1") == "0" or not hasattr(os, "sched_getaffinity"):
-        return None
-    try:
-        allowed = sorted(os.sched_getaffinity(0))
-    except OSError:
-        return None
-    if len(allowed) < 2:
-        return None
-    cpu = _current_cpu()
-    if cpu not in allowed:
-        cpu = allowed[os.getpid() % len(allowed)]
-    return {cpu}
-
-
-def _current_cpu() -> int | None:
-    """The CPU this thread last ran on (field 39 of /proc/thread-self/stat), or None."""
-    try:
-        with open("/proc/thread-self/stat", "rb") as handle:
-            fields = handle.read().rsplit(b")", 1)[1].split()
-        return int(fields[36])
-    except (OSError, IndexError, ValueError):
-        return None
-
-
 class Engine:
     """Everything one explore/replay call needs: scope, backend, patches and the current run."""
 
@@ -191,7 +160,7 @@ class Engine:
         self.stall_timeout = stall_timeout
         self.hang_timeout = hang_timeout
         self.base_time = self.base_monotonic = self.base_perf = 0.0
-        self.cpus = _scenario_cpus()
+        self.placement = Placement(scenario_cpus())
         self.entropy = _EntropyWatch()
         mark_writes(self.scope)
 
@@ -202,6 +171,7 @@ class Engine:
                 "the race engine is already running in this process: explore() and replay() "
                 "cannot be nested or run from two threads at once"
             )
+        self.placement.apply()
         try:
             self.base_time = _orig_time()
             self.base_monotonic = _orig_monotonic()
@@ -218,6 +188,7 @@ class Engine:
                 self.patcher.uninstall()
                 self.backend.stop()
         finally:
+            self.placement.restore()
             _active.release()
 
     def run_once(self, fn: Callable[[], Any], seed: int | Any, max_steps: int, record: bool) -> RunResult:

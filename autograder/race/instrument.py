@@ -33,6 +33,9 @@ if sys.version_info >= (3, 12):  # keep the real functions: the engine guards th
     _restart_events, _get_tool = _mon.restart_events, _mon.get_tool
 
 
+OUT, IN_SCOPE, LIBRARY = 0, 1, 2
+
+
 class SettraceBackend:
     """Per-thread ``sys.settrace`` with opcode events (3.10, 3.11)."""
 
@@ -40,6 +43,7 @@ class SettraceBackend:
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
+        self.kinds: dict[Any, int] = {}  # code object -> IN_SCOPE, LIBRARY or OUT, for this explore
 
     def start(self) -> None:
         pass
@@ -72,6 +76,15 @@ class SettraceBackend:
             return local
 
         library = scope.library
+        # per code object: IN_SCOPE, LIBRARY (traced when its caller is) or OUT (the grader's, the
+        # engine's own: most calls a scenario thread makes are into the engine's primitives, and each
+        # costs one dictionary lookup here instead of two method calls)
+        kinds = self.kinds
+        kind_of = kinds.get
+
+        def classify(code: Any) -> int:
+            kind = kinds[code] = IN_SCOPE if scope(code) else LIBRARY if library(code) else OUT
+            return kind
 
         def on_behalf(parent: Any) -> bool:
             # the caller decided already: in scope, or library code this backend chose to trace,
@@ -79,15 +92,21 @@ class SettraceBackend:
             if parent is None:
                 return False
             code = parent.f_code
-            if scope(code):
-                return True
-            return library(code) and parent.f_trace is not None
+            kind = kind_of(code)
+            if kind is None:
+                kind = classify(code)
+            return kind == IN_SCOPE or (kind == LIBRARY and parent.f_trace is not None)
 
         def global_trace(frame: Any, event: str, arg: Any) -> Any:
             if event != "call":
                 return None
             code = frame.f_code
-            if scope(code) or (library(code) and on_behalf(frame.f_back)):
+            kind = kind_of(code)
+            if kind is None:
+                kind = classify(code)
+            if kind == OUT:
+                return None
+            if kind == IN_SCOPE or on_behalf(frame.f_back):
                 frame.f_trace_opcodes = True
                 frame.f_trace_lines = False
                 return tracer(code)

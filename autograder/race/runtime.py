@@ -174,12 +174,7 @@ class Run:
         return rec
 
     def _bootstrap(self, rec: ThreadRecord) -> None:
-        cpus = self.engine.cpus
-        if cpus is not None:
-            try:
-                os.sched_setaffinity(0, cpus)  # this thread only: handoffs on one core are 2-4x faster
-            except OSError:
-                pass
+        # (its CPU and scheduling policy are its creator's: see placement.py)
         ident = _get_ident()
         rec.ident = ident
         self.by_ident[ident] = rec

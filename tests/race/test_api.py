@@ -179,13 +179,13 @@ def test_a_fork_inside_a_scenario_thread_does_not_hang_the_child():
 def test_scenario_threads_are_pinned_to_the_cpu_the_caller_runs_on(monkeypatch):
     # side-by-side workers (the grader's --jobs) sit on different CPUs as the kernel placed them:
     # each must keep its scenario threads on its own, never two on one CPU by the parity of a pid
-    from autograder.race import explorer
+    from autograder.race import placement
 
     seen = {}
 
     def on(cpu):
         os.sched_setaffinity(0, {cpu})  # this helper thread only
-        seen[cpu] = explorer._current_cpu()
+        seen[cpu] = placement.current_cpu()
 
     cpus = sorted(os.sched_getaffinity(0))[:2]
     for cpu in cpus:
@@ -194,7 +194,36 @@ def test_scenario_threads_are_pinned_to_the_cpu_the_caller_runs_on(monkeypatch):
         helper.join()
     assert seen == {cpu: cpu for cpu in cpus}
     for cpu in cpus:
-        monkeypatch.setattr(explorer, "_current_cpu", lambda cpu=cpu: cpu)
-        assert explorer._scenario_cpus() == {cpu}
+        monkeypatch.setattr(placement, "current_cpu", lambda cpu=cpu: cpu)
+        assert placement.scenario_cpus() == {cpu}
     monkeypatch.setenv("AUTOGRADER_RACE_PIN", "0")
-    assert explorer._scenario_cpus() is None
+    assert placement.scenario_cpus() is None
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs CPU affinity and at least two CPUs")
+def test_a_run_puts_its_caller_and_threads_on_one_cpu_as_batch_threads_and_restores_the_caller():
+    # every hand-off between two scenario threads (and the supervising caller) stays on one CPU, and
+    # a woken thread does not preempt the one that woke it (SCHED_BATCH); the caller gets its own
+    # affinity and policy back when the explore ends
+    before_cpus, before_policy = os.sched_getaffinity(0), os.sched_getscheduler(0)
+    seen = []
+
+    def body():
+        def look():
+            seen.append((frozenset(os.sched_getaffinity(0)), os.sched_getscheduler(0)))
+
+        look()
+        t = threading.Thread(target=look)
+        t.start()
+        t.join()
+
+    outcome = race.explore(body, seed=3, runs=4)
+    assert outcome.ok, outcome.report
+    assert len(seen) == 8
+    assert all(len(cpus) == 1 for cpus, _ in seen), seen
+    assert len({cpus for cpus, _ in seen}) == 1, "the threads of one explore ran on different CPUs"
+    if hasattr(os, "SCHED_BATCH"):
+        assert {policy for _, policy in seen} == {os.SCHED_BATCH}
+    assert os.sched_getaffinity(0) == before_cpus
+    assert os.sched_getscheduler(0) == before_policy

@@ -213,6 +213,7 @@ def run_child(
     spent: dict[str, float],
     cancel: threading.Event | None,
     protect: Sequence[Path] = (),
+    cpu: int | None = None,
 ) -> ChildRun:
     iso = isolation()
     announce(unprivileged_too=False)
@@ -233,7 +234,8 @@ def run_child(
     ]
     config = {"key": key.hex(), "cwd": str(work), "uid": uid, "gid": uid,
               "limits": _limit_values(limits, len({t.exercise for t in plan}), uid), "args": args,
-              "isolate": view(root, plan, protect) if iso.namespaces and uid is not None else None}
+              "isolate": view(root, plan, protect) if iso.namespaces and uid is not None else None,
+              "cpu": cpu}
     log_path = root / "child.log"
     proc: subprocess.Popen | zygote.ZygoteChild | None = None
     source: _PipeSource | _ThreadSource | None = None

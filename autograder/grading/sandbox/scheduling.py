@@ -23,12 +23,15 @@ def run_tests(
     limits: Limits = DEFAULT_LIMITS,
     cancel: threading.Event | None = None,
     protect: Sequence[Path] = (),
+    cpu: int | None = None,
 ) -> dict[tuple[str, str], Verdict]:
     """Run ``plan`` against the student's ``files``; one :class:`Verdict` per planned test.
 
     ``replay`` is the plugin's ``--ag-replay`` template ({seed}, {test}, {file}, {module}).
     ``protect`` names folders student code must not see (the grader's OUT, the other submissions):
     where the child has a private view they are hidden, elsewhere file permissions protect them.
+    ``cpu`` pins the child (every thread it starts) to one CPU: the grader gives each of its --jobs
+    workers its own, so that side-by-side children never share one while another idles.
     """
     verdicts: dict[tuple[str, str], Verdict] = {}
     pending = list(plan)
@@ -51,7 +54,7 @@ def run_tests(
             break
         children += 1
         run = run_child(files, pending, seed=seed, replay=replay, limits=limits, spent=spent, cancel=cancel,
-                         protect=protect)
+                         protect=protect, cpu=cpu)
         progress = False
         by_key = {t.key: t for t in pending}
         for key, (record, tampered, duration) in run.records.items():
