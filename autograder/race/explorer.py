@@ -15,11 +15,11 @@ from typing import Any
 from . import primitives
 from .instrument import make_backend
 from .outcome import Outcome
+from .placement import Placement, scenario_cpus
 from .primitives import Patcher, _orig_monotonic, _orig_perf_counter, _orig_time
 from .report import Annotator, build_rows, render, trim
 from .runtime import Failure, Run, ThreadRecord, _allocate_lock
 from .scope import Scope, make_scope
-from .placement import Placement, scenario_cpus
 from .shrink import Attempt, Candidate, Shrinker, signature
 from .spin import mark_writes
 from .strategies import (

@@ -73,7 +73,6 @@ class Placement:
             except OSError:
                 self._affinity = None
         batch = getattr(os, "SCHED_BATCH", None)
-        if os.environ.get("AGX_NOBATCH"): batch = None
         if batch is not None and hasattr(os, "sched_setscheduler"):
             try:
                 policy = os.sched_getscheduler(0)

@@ -26,7 +26,6 @@ takes it, so it is never contended.
 from __future__ import annotations
 
 import _thread
-import os
 import sys
 import threading
 from collections.abc import Callable
