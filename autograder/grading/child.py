@@ -26,6 +26,7 @@ an ``end`` record; a child that exits without it has crashed, whatever its exit 
 from __future__ import annotations
 
 import builtins
+import gc
 import itertools
 import json
 import operator
@@ -318,6 +319,11 @@ class ChannelPlugin:
             # no student code has run yet (the suites import the student's module inside their tests),
             # so the snapshot's thousands of __code__ reads need no decision of the audit hook's
             self.integrity = watch.quietly(lambda: Integrity(session.config, watch.guard_functions()))
+        if hasattr(gc, "freeze"):
+            # what exists now (pytest's collection, the suites, this snapshot's thousands of entries) lives
+            # as long as the child: the collections that follow each schedule of each race check need not
+            # walk it again every time
+            gc.freeze()
         self.channel.send(Collected(tuple(self._identity(i) for i in session.items)))
 
     def pytest_sessionfinish(self, session: Any) -> None:

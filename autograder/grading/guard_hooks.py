@@ -8,7 +8,9 @@ every test what was refused and which modules came from the submission's folders
 
 from __future__ import annotations
 
+import operator
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +29,7 @@ class Watch:
     trusted: tuple[str, ...] = ()
     suites: frozenset[str] = frozenset()  # the suites run here and their conftest.py files
     _cleared: dict[str, Any] = field(default_factory=dict, repr=False)  # linecache entries known not secret
+    _shadows: list[Any] = field(default_factory=list, repr=False)  # [names, modules, found] of the last look
     _prefixes: tuple[str, ...] = field(default=(), repr=False)  # the roots' real paths, taken once
 
     def forget(self) -> None:
@@ -61,8 +64,6 @@ class Watch:
     def student_code_loaded(self) -> bool:
         """Whether a module from the submission's folders has been imported (a suite that imports the
         student's module at its top, while pytest collects it)."""
-        import sys
-
         prefixes = (self._prefixes or guard.root_prefixes(self.roots)) + tuple(
             r.rstrip(os.sep) + os.sep for r in self.roots)
         for module in list(sys.modules.values()):
@@ -80,8 +81,19 @@ class Watch:
                 seen.append(text)
         return seen
 
-    def shadowed(self) -> list[str]:
-        return guard.shadowed(self.roots, self.own, self.trusted, self.suites, prefixes=self._prefixes or None)
+    def shadowed(self, _is: Any = operator.is_) -> list[str]:
+        """Modules that stand in for the grader's (see ``guard.shadowed``). When ``sys.modules`` holds
+        the very names and module objects it held at the last look (the case after almost every test),
+        the answer is the last one: a new stand-in needs a new module object there."""
+        modules = sys.modules
+        # taken before the look: a module that lands during it is new at the next look
+        names, objects = list(modules), list(modules.values())
+        last = self._shadows
+        if last and len(names) == len(last[0]) and all(map(_is, names, last[0])) and all(map(_is, objects, last[1])):
+            return list(last[2])
+        found = guard.shadowed(self.roots, self.own, self.trusted, self.suites, prefixes=self._prefixes or None)
+        self._shadows[:] = [names, objects, list(found)]
+        return found
 
 
 def unlink_config() -> None:

@@ -156,13 +156,23 @@ class Engine:
         self.backend = make_backend(self)
         self.patcher = Patcher(self)
         self.annotate = Annotator()
-        self.run: Run | None = None
+        self._run: Run | None = None
         self.stall_timeout = stall_timeout
         self.hang_timeout = hang_timeout
         self.base_time = self.base_monotonic = self.base_perf = 0.0
         self.placement = Placement(scenario_cpus())
         self.entropy = _EntropyWatch()
         mark_writes(self.scope)
+
+    @property
+    def run(self) -> Run | None:
+        """The run in progress, if any (mirrored in ``primitives.RUN`` for the primitives' fast path)."""
+        return self._run
+
+    @run.setter
+    def run(self, value: Run | None) -> None:
+        self._run = value
+        primitives.RUN = value
 
     @contextmanager
     def installed(self) -> Iterator[Engine]:

@@ -58,6 +58,7 @@ class SettraceBackend:
         run = rec.run
         point = run.point
         recording = run.log is not None
+        max_steps = run.max_steps
 
         def tracer(code: Any) -> Any:
             # one closure per traced frame, holding its code object: on 3.11 every read of
@@ -70,7 +71,14 @@ class SettraceBackend:
             def local(frame: Any, event: str, arg: Any) -> Any:
                 if event == "opcode":
                     offset = frame.f_lasti
-                    point(rec, table[offset >> 1], code, offset, frame if recording else None)
+                    visible = table[offset >> 1]
+                    if not visible and not recording and rec is run.current:
+                        # Run.point's fast path, inline: a frame-local instruction has nothing to
+                        # decide, and this saves a call for about half of all instructions
+                        run.steps += 1
+                        if run.steps <= max_steps:
+                            return local
+                    point(rec, visible, code, offset, frame if recording else None)
                 return local
 
             return local
@@ -204,7 +212,12 @@ class MonitoringBackend:
                 return None
         else:
             frame = sys._getframe(1) if run.log is not None else None
-        run.point(rec, self.maps[code][offset >> 1], code, offset, frame)
+        visible = self.maps[code][offset >> 1]
+        if not visible and run.log is None and rec is run.current:
+            run.steps += 1  # Run.point's fast path, inline (a frame-local instruction: nothing to decide)
+            if run.steps <= run.max_steps:
+                return None
+        run.point(rec, visible, code, offset, frame)
         return None
 
     def thread_started(self, rec: ThreadRecord) -> None:

@@ -42,6 +42,7 @@ from .runtime import FINISHED, Run, ThreadRecord, _user_site
 from .scope import frame_line
 
 ENGINE: Any = None  # the engine of the explore/replay call in progress, if any
+RUN: Any = None  # its run in progress, if any (the engine keeps it): the hot paths read it inline
 
 _get_ident = _thread.get_ident
 _orig_allocate_lock = _thread.allocate_lock
@@ -75,10 +76,7 @@ _REAL_RLOCK_TYPES = tuple({type(_orig_RLock()), threading._PyRLock})  # type: ig
 
 
 def _current() -> tuple[Run | None, ThreadRecord | None]:
-    engine = ENGINE
-    if engine is None:
-        return None, None
-    run = engine.run
+    run = RUN
     if run is None:
         return None, None
     return run, run.by_ident.get(_get_ident())
@@ -139,10 +137,16 @@ class ModelLock:
         self._waiters = []
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        run, rec = _current()
+        # the hottest path of the engine: what _current() and _check_lock_args() do, inline (every call
+        # a scenario thread makes costs a trace event, however short the function)
+        run = RUN
+        rec = None if run is None else run.by_ident.get(_get_ident())
         if rec is None:
             return self._real().acquire(blocking, timeout)
-        timeout = _check_lock_args(blocking, timeout)
+        if timeout.__class__ is int and timeout == -1:
+            timeout = -1.0
+        else:
+            timeout = _check_lock_args(blocking, timeout)
         run.enter(rec)  # type: ignore[union-attr]
         try:
             if self._locked:
@@ -164,10 +168,14 @@ class ModelLock:
             run.leave()  # type: ignore[union-attr]
 
     def release(self) -> None:
-        run, rec = _current()
+        run = RUN
+        rec = None if run is None else run.by_ident.get(_get_ident())
         if rec is None:
             return self._real().release()
-        run.enter(rec)  # type: ignore[union-attr]
+        self._release(run, rec)
+
+    def _release(self, run: Run, rec: ThreadRecord) -> None:
+        run.enter(rec)
         try:
             if not self._locked:
                 raise RuntimeError("release unlocked lock")
@@ -177,9 +185,9 @@ class ModelLock:
             if owner is not None and self in owner.holds:
                 owner.holds.remove(self)
             for waiter in self._waiters:
-                run.wake(waiter)  # type: ignore[union-attr]
+                run.wake(waiter)
         finally:
-            run.leave()  # type: ignore[union-attr]
+            run.leave()
 
     def locked(self) -> bool:
         run, rec = _current()
@@ -187,11 +195,14 @@ class ModelLock:
             return self._fallback is not None and self._fallback.locked()
         return self._locked
 
-    def __enter__(self) -> bool:
-        return self.acquire()
+    __enter__ = acquire  # `with lock:` is acquire() with its defaults, one call instead of two
 
     def __exit__(self, *exc: Any) -> None:
-        self.release()
+        run = RUN
+        rec = None if run is None else run.by_ident.get(_get_ident())
+        if rec is None:
+            return self._real().release()
+        self._release(run, rec)
 
     acquire_lock = acquire
     release_lock = release
