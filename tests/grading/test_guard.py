@@ -222,3 +222,33 @@ def test_the_integrity_walk_names_code_and_defaults_written_where_the_audit_hook
     assert "autograder.race.runtime.Run.point.__code__" in seen["later"], seen
     assert "autograder_probe.configure" in seen["attribute"], seen
     assert "autograder.grading.model.TestResult.passed.fget" in seen["attribute"], seen
+
+
+def test_a_stand_in_module_is_named_after_looks_that_found_none(tmp_path, monkeypatch):
+    # the look is reused while sys.modules holds the very same names and modules: a stand-in that
+    # lands later (a new module, or a module replaced under an old name) must still be named
+    import types
+
+    from autograder.grading import guard, guard_hooks
+
+    folder = str(tmp_path)
+    watch = guard_hooks.Watch(lambda: [], (folder,), frozenset({"counter"}), trusted=guard.trusted_prefixes(),
+                              _prefixes=guard.root_prefixes([folder]))
+    before = watch.shadowed()  # this test process has modules of its own outside the library (tests/)
+    assert watch.shadowed() == before
+    own = types.ModuleType("counter")
+    own.__file__ = str(tmp_path / "counter.py")
+    monkeypatch.setitem(sys.modules, "counter", own)
+    assert watch.shadowed() == before, "the student's own module is not a stand-in"
+    new = types.ModuleType("grader_helpers")
+    new.__file__ = str(tmp_path / "grader_helpers.py")
+    monkeypatch.setitem(sys.modules, "grader_helpers", new)
+    assert ["grader_helpers" in text for text in watch.shadowed() if text not in before] == [True]
+    monkeypatch.delitem(sys.modules, "grader_helpers")
+    assert watch.shadowed() == before
+    replaced = types.ModuleType("json")
+    replaced.__file__ = str(tmp_path / "json.py")
+    monkeypatch.setitem(sys.modules, "json", replaced)
+    assert ["'json'" in text for text in watch.shadowed() if text not in before] == [True]
+    assert ["'json'" in text for text in watch.shadowed() if text not in before] == [True], \
+        "a reused look keeps naming it"
