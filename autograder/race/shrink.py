@@ -39,10 +39,10 @@ from .strategies import MAX_PCT_DEPTH, RNG_MASK, encode_pct
 Switch = tuple[int, int, int]
 Candidate = int | list[Switch]
 
-BOUNDED_TRIES = {1: 25, 2: 25}  # random schedules with exactly k forced switches (see benchmarks/shrinking.py)
+BOUNDED_TRIES = {1: 15, 2: 15}  # random schedules with exactly k forced switches (see benchmarks/shrinking.py)
 SHRINK_TRIES_PER_DEPTH = 15
-PCT_SHRINK_BUDGET = 30  # schedules tried at low PCT depths
-DDMIN_BUDGET = 160  # schedules tried while deleting and retargeting forced switches
+PCT_SHRINK_BUDGET = 15  # schedules tried at low PCT depths
+DDMIN_BUDGET = 60  # schedules tried while deleting and retargeting forced switches
 
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 _THREAD = re.compile(r"\b(Thread|Worker|ThreadPoolExecutor-\d+)[-_](\d+)")
