@@ -146,3 +146,40 @@ def test_an_interrupted_run_resumes_and_regrades_only_what_changed(tmp_path, cat
     third = graded_students(out)
     assert third["student-01"] > second["student-01"]
     assert all(third[s] == second[s] for s in second if s != "student-01")
+
+
+def test_each_grading_slot_gets_its_own_cpu_round_robin(monkeypatch):
+    import os
+
+    from autograder.grading.grader import worker_cpus
+
+    assert worker_cpus(1) == [None], "one worker: the kernel (and the engine) place it"
+    if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
+        assert worker_cpus(2) == [None, None]
+        return
+    allowed = sorted(os.sched_getaffinity(0))
+    two = worker_cpus(2)
+    assert len(set(two)) == 2 and set(two) <= set(allowed)
+    many = worker_cpus(len(allowed) + 1)
+    assert many[: len(allowed)] == allowed and many[-1] == allowed[0]
+    monkeypatch.setenv("AUTOGRADER_RACE_PIN", "0")
+    assert worker_cpus(2) == [None, None]
+
+
+def test_a_child_pins_itself_only_to_a_cpu_it_may_use():
+    import os
+
+    from autograder.grading.child import pin_to_cpu
+
+    if not hasattr(os, "sched_getaffinity"):
+        pytest.skip("no CPU affinity on this system")
+    before = os.sched_getaffinity(0)
+    for nonsense in (None, "0", True, -1, 10_000, 1.5):
+        pin_to_cpu(nonsense)
+        assert os.sched_getaffinity(0) == before
+    cpu = min(before)
+    try:
+        pin_to_cpu(cpu)
+        assert os.sched_getaffinity(0) == {cpu}
+    finally:
+        os.sched_setaffinity(0, before)
