@@ -196,7 +196,7 @@ class MonitoringBackend:
         return sys.monitoring.DISABLE
 
     def _on_instruction(self, code: Any, offset: int) -> Any:
-        run = self.engine.run
+        run = self.engine._run  # the attribute behind Engine.run: no property call per instruction
         if run is None:
             return None
         rec = run.by_ident.get(_get_ident())
