@@ -98,6 +98,23 @@ def test_manifest_matches_the_files() -> None:
         assert (sample["kind"] == "wrong") == bool(sample["expect"]), sample["sample"]
 
 
+def test_every_sample_has_real_thread_evidence_that_agrees_with_its_kind() -> None:
+    """``fairness/evidence.json`` holds what ``prove.py all`` saw with real threads: a sample called
+    correct failed none of the task's checks, a sample called wrong failed at least one."""
+    evidence = json.loads((HERE / "evidence.json").read_text())
+    missing, disagree = [], []
+    for sample in MANIFEST["samples"]:
+        key = f"{sample['exercise']}/{sample['sample']}"
+        if key not in evidence:
+            missing.append(key)
+        elif (sample["kind"] == "correct") != (not evidence[key]["failed"]):
+            disagree.append(f"{key}: called {sample['kind']}, real threads: {evidence[key]['failed'] or 'all passed'}")
+    assert not missing, f"no real-thread evidence (run fairness/prove.py all): {missing}"
+    assert not disagree, disagree
+    listed = {f"{s['exercise']}/{s['sample']}" for s in MANIFEST["samples"]}
+    assert not set(evidence) - listed, f"evidence for samples that are gone: {sorted(set(evidence) - listed)}"
+
+
 def test_every_expected_test_names_a_test_of_the_suite() -> None:
     """An ``expect`` entry that matches no test (a docstring reworded since) would make the sample's
     own mistake, caught by the very test it names, look like a miss."""
