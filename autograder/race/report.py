@@ -120,6 +120,9 @@ def thread_states(run: Run, skip_finished: bool = False) -> list[dict[str, Any]]
             ),
             "timeout": rec.deadline is not None,
             "site": site,
+            # which Condition a waiter waits on (its identity, for telling apart two Conditions that
+            # share one lock, as queue.Queue's do), or None
+            "condition": id(waiting.condition) if getattr(waiting, "condition", None) is not None else None,
         })
     return states
 

@@ -48,6 +48,13 @@ IDEAS = {
         "would do, and a timeout of 0 never waits. Keep the state that says who is inside exact: count a "
         "thread in when it goes in, and out again when it leaves or gives up."
     ),
+    "mixed-waiters": (
+        "Threads that wait for different things (producers for free space, consumers for an item) "
+        "waited on one Condition, and all of them were left waiting although one of them could have "
+        "gone on: `notify()` wakes just one waiter, and it may be one that cannot go on, so the "
+        "wake-up the others needed is lost. Wake them all with `notify_all()` (each re-checks its own "
+        "condition in its `while` loop), or give each kind of waiter a Condition of its own."
+    ),
     "deadlock": (
         "A deadlock happens when threads wait for each other in a cycle, each holding something the "
         "next one needs. Take locks in one global order, hold them briefly, and never wait for a "
@@ -213,9 +220,26 @@ def _plain_message(outcome: race.Outcome) -> str:
 
 
 # ideas that can explain a deadlock: a thread waiting for a wakeup, a join or a lock that never comes
-_WAITING_IDEAS = ("alone", "deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout", "lock-order",
+_WAITING_IDEAS = ("alone", "mixed-waiters", "deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout",
+                  "lock-order",
                   "notify-all", "starvation", "give-up-cleanly", "readers-share", "rw-exclusion", "sentinel",
                   "busy-wait", "error-report", "download-timeout")
+# a test's general lesson about waiting, which a deadlock of mixed waiters on one Condition overrides
+_GENERAL_WAITING_IDEAS = ("deadlock", "lost-wakeup", "sentinel", "")
+
+
+def mixed_waiters(threads: list[dict[str, Any]]) -> bool:
+    """Whether, at a deadlock, two threads waited on the very same Condition from different lines of
+    code: waiters of two kinds (for space and for an item, say) sharing one Condition. Since what they
+    wait for cannot both be false at once, one of them missed the wake-up it needed."""
+    sites: dict[int, set[Any]] = {}
+    for state in threads:
+        condition, site = state.get("condition"), state.get("site")
+        if condition is not None and site:
+            sites.setdefault(condition, set()).add((site[0], site[1]))
+    return any(len(lines) > 1 for lines in sites.values())
+
+
 # ideas that already explain an exception that some interleavings raise
 _EXCEPTION_IDEAS = ("check-then-act", "work-twice", "race-exception", "shared-state", "consistent-snapshot",
                     "error-report")
@@ -290,6 +314,9 @@ def race_check(
     if outcome.kind == "deadlock" and idea not in _WAITING_IDEAS:
         # a test aimed at lost updates that deadlocks teaches deadlocks, not read-modify-write
         idea = "deadlock"
+    if outcome.kind == "deadlock" and idea in _GENERAL_WAITING_IDEAS and mixed_waiters(outcome.threads):
+        # what happened is more telling than the test's aim: waiters of different kinds on one Condition
+        idea = "mixed-waiters"
     excerpt = "\n".join(render_rows(outcome.trace)) if outcome.trace else ""
     raise Mistake(message, idea=IDEAS.get(idea, idea), excerpt=excerpt, outcome=outcome.to_dict(),
                   replay=CONTEXT.replay)

@@ -69,6 +69,85 @@ def test_a_deadlock_in_a_test_aimed_at_a_lost_wakeup_keeps_that_idea():
     assert caught.value.idea == IDEAS["lost-wakeup"]
 
 
+def _buffer_with_one_condition():
+    """A bounded buffer whose producers and consumers wait on one Condition, woken by notify()."""
+    condition = threading.Condition()
+    items: list[int] = []
+
+    def put(item: int) -> None:
+        with condition:
+            while len(items) >= 1:
+                condition.wait()  # a producer waits for space
+            items.append(item)
+            condition.notify()
+
+    def get() -> int:
+        with condition:
+            while not items:
+                condition.wait()  # a consumer waits for an item
+            item = items.pop()
+            condition.notify()
+            return item
+
+    return put, get
+
+
+def test_a_deadlock_of_mixed_waiters_on_one_condition_teaches_notify_all():
+    # the test's own lesson (sentinels, say) is general; what happened is more telling: a producer and
+    # consumers were all left waiting on one Condition, so a notify() woke a thread of the wrong kind
+    def body():
+        put, get = _buffer_with_one_condition()
+        producers = [threading.Thread(target=lambda: [put(i) for i in range(3)]) for _ in range(2)]
+        consumers = [threading.Thread(target=lambda: [get() for _ in range(3)]) for _ in range(2)]
+        for t in producers + consumers:
+            t.start()
+        for t in producers + consumers:
+            t.join()
+
+    with pytest.raises(Mistake) as caught:
+        race_check(body, seed=1, runs=200, idea="sentinel")
+    assert caught.value.outcome["kind"] == "deadlock"
+    assert caught.value.idea == IDEAS["mixed-waiters"]
+
+
+def test_waiters_at_one_line_or_on_two_conditions_keep_the_tests_idea():
+    # two consumers waiting at the same line for items nobody makes: one kind of waiter
+    def same_line():
+        _, get = _buffer_with_one_condition()
+        consumers = [threading.Thread(target=get) for _ in range(2)]
+        for t in consumers:
+            t.start()
+        for t in consumers:
+            t.join()
+
+    with pytest.raises(Mistake) as caught:
+        race_check(same_line, seed=1, runs=3, idea="sentinel")
+    assert caught.value.outcome["kind"] == "deadlock" and caught.value.idea == IDEAS["sentinel"]
+
+    # two Conditions sharing one lock (as queue.Queue's not_empty and not_full do): different objects
+    def two_conditions():
+        lock = threading.Lock()
+        not_empty, not_full = threading.Condition(lock), threading.Condition(lock)
+
+        def consumer():
+            with not_empty:
+                not_empty.wait()  # one line
+
+        def producer():
+            with not_full:
+                not_full.wait()  # another line, another Condition on the same lock
+
+        threads = [threading.Thread(target=consumer), threading.Thread(target=producer)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    with pytest.raises(Mistake) as caught:
+        race_check(two_conditions, seed=1, runs=3, idea="lost-wakeup")
+    assert caught.value.outcome["kind"] == "deadlock" and caught.value.idea == IDEAS["lost-wakeup"]
+
+
 def test_solo_passes_a_body_that_passes():
     seen = []
     solo(lambda: seen.append(race.in_scenario()))
