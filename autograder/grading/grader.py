@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import autograder
+from autograder.race.placement import pinnable_cpus
 
 from . import catalog as catalog_mod
 from . import export, guard_leaks, guard_screen, sandbox
@@ -327,15 +328,9 @@ def worker_cpus(workers: int) -> list[int | None]:
     Left to the kernel, two children often start on one CPU, and a child's threads (the race engine
     hands control between them thousands of times a test) migrate between CPUs: measured on 2 cores,
     the same class took a fifth longer that way."""
-    none: list[int | None] = [None] * workers
-    if workers < 2 or not hasattr(os, "sched_getaffinity") or os.environ.get("AUTOGRADER_RACE_PIN", "1") == "0":
-        return none
-    try:
-        allowed = sorted(os.sched_getaffinity(0))
-    except OSError:
-        return none
-    if len(allowed) < 2:
-        return none
+    allowed = pinnable_cpus() if workers >= 2 else None
+    if allowed is None:
+        return [None] * workers
     return [allowed[slot % len(allowed)] for slot in range(workers)]
 
 

@@ -8,7 +8,6 @@ every test what was refused and which modules came from the submission's folders
 
 from __future__ import annotations
 
-import operator
 import os
 import sys
 from collections.abc import Callable
@@ -29,7 +28,6 @@ class Watch:
     trusted: tuple[str, ...] = ()
     suites: frozenset[str] = frozenset()  # the suites run here and their conftest.py files
     _cleared: dict[str, Any] = field(default_factory=dict, repr=False)  # linecache entries known not secret
-    _shadows: list[Any] = field(default_factory=list, repr=False)  # [names, modules, found] of the last look
     _prefixes: tuple[str, ...] = field(default=(), repr=False)  # the roots' real paths, taken once
 
     def forget(self) -> None:
@@ -81,19 +79,8 @@ class Watch:
                 seen.append(text)
         return seen
 
-    def shadowed(self, _is: Any = operator.is_) -> list[str]:
-        """Modules that stand in for the grader's (see ``guard.shadowed``). When ``sys.modules`` holds
-        the very names and module objects it held at the last look (the case after almost every test),
-        the answer is the last one: a new stand-in needs a new module object there."""
-        modules = sys.modules
-        # taken before the look: a module that lands during it is new at the next look
-        names, objects = list(modules), list(modules.values())
-        last = self._shadows
-        if last and len(names) == len(last[0]) and all(map(_is, names, last[0])) and all(map(_is, objects, last[1])):
-            return list(last[2])
-        found = guard.shadowed(self.roots, self.own, self.trusted, self.suites, prefixes=self._prefixes or None)
-        self._shadows[:] = [names, objects, list(found)]
-        return found
+    def shadowed(self) -> list[str]:
+        return guard.shadowed(self.roots, self.own, self.trusted, self.suites, prefixes=self._prefixes or None)
 
 
 def unlink_config() -> None:

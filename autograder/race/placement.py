@@ -27,16 +27,24 @@ import os
 from typing import Any
 
 
-def scenario_cpus() -> set[int] | None:
-    """The one CPU for this explore's threads, or None to leave placement to the kernel."""
+def pinnable_cpus() -> list[int] | None:
+    """The CPUs this thread may use, sorted, when there is a choice to make: None without
+    sched_getaffinity (not Linux), with fewer than two (already on one CPU, or the only one), or with
+    ``AUTOGRADER_RACE_PIN=0``. The grader spreads its --jobs slots over the same list."""
     if os.environ.get("AUTOGRADER_RACE_PIN", "1") == "0" or not hasattr(os, "sched_getaffinity"):
         return None
     try:
         allowed = sorted(os.sched_getaffinity(0))
     except OSError:
         return None
-    if len(allowed) < 2:
-        return None  # already on one CPU (or the only one)
+    return allowed if len(allowed) >= 2 else None
+
+
+def scenario_cpus() -> set[int] | None:
+    """The one CPU for this explore's threads, or None to leave placement to the kernel."""
+    allowed = pinnable_cpus()
+    if allowed is None:
+        return None
     cpu = current_cpu()
     if cpu not in allowed:
         cpu = allowed[os.getpid() % len(allowed)]
@@ -99,4 +107,4 @@ class Placement:
         self.pinned = False
 
 
-__all__ = ["Placement", "current_cpu", "scenario_cpus"]
+__all__ = ["Placement", "current_cpu", "pinnable_cpus", "scenario_cpus"]

@@ -293,11 +293,9 @@ class Run:
 
     def point(self, rec: ThreadRecord, visible: int, code: CodeType, offset: int,
               frame: FrameType | None = None) -> None:
-        """Called before each instruction of in-scope code run by ``rec``."""
-        if not visible and rec is self.current and self.log is None:
-            self.steps += 1  # a frame-local instruction: nothing to decide (fast path)
-            if self.steps <= self.max_steps:
-                return
+        """Called before each instruction of in-scope code run by ``rec`` that the back end could not
+        pass over itself: a frame-local instruction of the current thread, while not recording and
+        under the step budget, is only counted there (``instrument.py``), without this call."""
         if rec.in_engine:
             return  # in-scope code called back from inside the engine (a repr, a describe)
         mu = self.mu

@@ -225,8 +225,8 @@ def test_the_integrity_walk_names_code_and_defaults_written_where_the_audit_hook
 
 
 def test_a_stand_in_module_is_named_after_looks_that_found_none(tmp_path, monkeypatch):
-    # the look is reused while sys.modules holds the very same names and modules: a stand-in that
-    # lands later (a new module, or a module replaced under an old name) must still be named
+    # a stand-in that lands after looks that found none (a new module, or a module replaced under an
+    # old name) is named, and keeps being named
     import types
 
     from autograder.grading import guard, guard_hooks
@@ -251,4 +251,4 @@ def test_a_stand_in_module_is_named_after_looks_that_found_none(tmp_path, monkey
     monkeypatch.setitem(sys.modules, "json", replaced)
     assert ["'json'" in text for text in watch.shadowed() if text not in before] == [True]
     assert ["'json'" in text for text in watch.shadowed() if text not in before] == [True], \
-        "a reused look keeps naming it"
+        "a later look keeps naming it"
