@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sys
 from _thread import get_ident as _get_ident
+from builtins import id as _id
 from typing import Any
 
 from .runtime import RunAborted, ThreadRecord
@@ -43,18 +44,24 @@ class SettraceBackend:
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine
-        self.kinds: dict[Any, int] = {}  # code object -> IN_SCOPE, LIBRARY or OUT, for this explore
+        # per explore, keyed by id(code) (hashing a code object hashes its bytecode and constants,
+        # on every lookup); ``keep`` holds each code object so that its id cannot be reused meanwhile
+        self.kinds: dict[int, int] = {}  # IN_SCOPE, LIBRARY or OUT
+        self.maps: dict[int, bytes] = {}  # the visible-instruction table of each traced code object
+        self.keep: list[Any] = []
 
     def start(self) -> None:
         pass
 
     def stop(self) -> None:
-        pass
+        self.kinds.clear()
+        self.maps.clear()
+        self.keep.clear()
 
     def thread_started(self, rec: ThreadRecord) -> None:
         scope = self.engine.scope
         visible_map = scope.visible
-        maps: dict[Any, bytes] = {}
+        maps = self.maps
         run = rec.run
         point = run.point
         recording = run.log is not None
@@ -64,9 +71,10 @@ class SettraceBackend:
             # one closure per traced frame, holding its code object: on 3.11 every read of
             # ``frame.f_code`` raises an audit event ("object.__getattr__"), and the grader's audit
             # hook would otherwise run once per instruction of the code under test
-            table = maps.get(code)
+            table = maps.get(_id(code))
             if table is None:
-                table = maps[code] = visible_map(code)
+                table = maps[_id(code)] = visible_map(code)
+                self.keep.append(code)
 
             def local(frame: Any, event: str, arg: Any) -> Any:
                 if event == "opcode":
@@ -90,8 +98,11 @@ class SettraceBackend:
         kinds = self.kinds
         kind_of = kinds.get
 
+        keep = self.keep
+
         def classify(code: Any) -> int:
-            kind = kinds[code] = IN_SCOPE if scope(code) else LIBRARY if library(code) else OUT
+            kind = kinds[_id(code)] = IN_SCOPE if scope(code) else LIBRARY if library(code) else OUT
+            keep.append(code)
             return kind
 
         def on_behalf(parent: Any) -> bool:
@@ -100,7 +111,7 @@ class SettraceBackend:
             if parent is None:
                 return False
             code = parent.f_code
-            kind = kind_of(code)
+            kind = kind_of(_id(code))
             if kind is None:
                 kind = classify(code)
             return kind == IN_SCOPE or (kind == LIBRARY and parent.f_trace is not None)
@@ -109,7 +120,7 @@ class SettraceBackend:
             if event != "call":
                 return None
             code = frame.f_code
-            kind = kind_of(code)
+            kind = kind_of(_id(code))
             if kind is None:
                 kind = classify(code)
             if kind == OUT:
@@ -139,9 +150,10 @@ class MonitoringBackend:
     def __init__(self, engine: Any) -> None:
         self.engine = engine
         self.tool: int | None = None
-        self.instrumented: list[Any] = []
-        self.maps: dict[Any, bytes] = {}
-        self.library: set[Any] = set()  # instrumented standard-library code (see Scope.on_behalf)
+        self.instrumented: list[Any] = []  # also what keeps the ids below from being reused
+        # keyed by id(code): hashing a code object walks its whole bytecode, twice per event otherwise
+        self.maps: dict[int, bytes] = {}
+        self.library: set[int] = set()  # instrumented standard-library code (see Scope.on_behalf)
         self._memo_frame: Any = None  # the last library frame asked about, and the answer
         self._memo = False
 
@@ -181,16 +193,16 @@ class MonitoringBackend:
 
     def _on_start(self, code: Any, offset: int) -> Any:
         scope = self.engine.scope
-        if code not in self.maps:
+        if _id(code) not in self.maps:
             if scope(code):
                 pass
             elif scope.library(code):
                 # INSTRUCTION events are per code object, so they fire for every caller; each
                 # instruction then asks whether this frame runs on behalf of code in scope
-                self.library.add(code)
+                self.library.add(_id(code))
             else:
                 return sys.monitoring.DISABLE
-            self.maps[code] = scope.visible(code)
+            self.maps[_id(code)] = scope.visible(code)
             _set_local_events(self.tool, code, sys.monitoring.events.INSTRUCTION)
             self.instrumented.append(code)
         return sys.monitoring.DISABLE
@@ -202,7 +214,8 @@ class MonitoringBackend:
         rec = run.by_ident.get(_get_ident())
         if rec is None:
             return None  # a thread outside the scenario runs this code: not ours to schedule
-        if code in self.library:
+        key = _id(code)
+        if key in self.library:
             frame = sys._getframe(1)
             if frame is not self._memo_frame:
                 # the memo holds the frame, so its identity cannot be reused while it is kept
@@ -212,7 +225,7 @@ class MonitoringBackend:
                 return None
         else:
             frame = sys._getframe(1) if run.log is not None else None
-        visible = self.maps[code][offset >> 1]
+        visible = self.maps[key][offset >> 1]
         if not visible and run.log is None and rec is run.current:
             run.steps += 1  # Run.point's fast path, inline (a frame-local instruction: nothing to decide)
             if run.steps <= run.max_steps:

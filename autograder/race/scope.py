@@ -74,17 +74,26 @@ class Scope:
         self._predicate = predicate or default_predicate
         self._library = library
         self._by_file: dict[str, bool] = {}
-        self._by_code: dict[CodeType, bool] = {}
-        self._lib_code: dict[CodeType, bool] = {}
-        self._visible: dict[CodeType, bytes] = {}
+        # keyed by id(code), not by the code object: hashing one hashes its bytecode and constants
+        # at every lookup. ``_keep`` holds every code object asked about, so no id is reused meanwhile
+        self._by_code: dict[int, bool] = {}
+        self._lib_code: dict[int, bool] = {}
+        self._visible: dict[int, bytes] = {}
+        self._keep: list[CodeType] = []
+
+    @property
+    def default(self) -> bool:
+        """Whether this scope decides by :func:`default_predicate` (so a file's answer never changes)."""
+        return self._predicate is default_predicate
 
     def library(self, code: CodeType) -> bool:
         """Standard-library code that is interleaved when it runs on behalf of code in scope."""
-        known = self._lib_code.get(code)
+        known = self._lib_code.get(id(code))
         if known is None:
-            known = self._lib_code[code] = (
+            known = self._lib_code[id(code)] = (
                 self._library and not self(code) and library_file(code.co_filename)
             )
+            self._keep.append(code)
         return known
 
     def on_behalf(self, frame: Any) -> bool:
@@ -109,21 +118,23 @@ class Scope:
         return known
 
     def __call__(self, code: CodeType) -> bool:
-        known = self._by_code.get(code)
+        known = self._by_code.get(id(code))
         if known is None:
-            known = self._by_code[code] = self.file(code.co_filename)
+            known = self._by_code[id(code)] = self.file(code.co_filename)
+            self._keep.append(code)
         return known
 
     def visible(self, code: CodeType) -> bytes:
         """A map, indexed by ``offset // 2``, of the instructions where a switch can matter."""
-        table = self._visible.get(code)
+        table = self._visible.get(id(code))
         if table is None:
             marks = bytearray(len(code.co_code) // 2 + 1)
             for ins in dis.get_instructions(code):
                 if ins.opname in _LOCAL_OPS or _is_method_load(ins):
                     continue
                 marks[ins.offset // 2] = 1
-            table = self._visible[code] = bytes(marks)
+            table = self._visible[id(code)] = bytes(marks)
+            self._keep.append(code)
         return table
 
 
@@ -227,6 +238,15 @@ def default_predicate(filename: str) -> bool:
         # this memo each call spent ~20 ms in os.path.realpath
         known = _DEFAULT_VERDICTS[filename] = _default_predicate(filename)
     return known
+
+
+def warm_default_verdicts() -> None:
+    """Decide :func:`default_predicate` now for every module loaded so far (a pre-importing parent
+    calls this, so that the processes it forks share the answers)."""
+    for module in list(sys.modules.values()):
+        filename = getattr(module, "__file__", None)
+        if isinstance(filename, str):
+            default_predicate(filename)
 
 
 def _default_predicate(filename: str) -> bool:

@@ -116,6 +116,41 @@ def test_scope_can_be_narrowed_to_files():
     assert race.explore(programs.racy_counter, seed=1, runs=50, scope=[programs.__file__]).kind == "assertion"
 
 
+def test_equal_code_out_of_scope_does_not_hide_code_in_scope(tmp_path, monkeypatch):
+    """Two files with the same function at the same line hold code objects that compare equal (a code
+    object's equality ignores its file). The one out of scope running first must not take the
+    in-scope one out of the interleaving with it."""
+    source = (
+        "class Box:\n"
+        "    def __init__(self):\n"
+        "        self.n = 0\n"
+        "\n"
+        "def bump(box, times):\n"
+        "    for _ in range(times):\n"
+        "        box.n += 1\n"
+    )
+    (tmp_path / "twin_in_scope.py").write_text(source)
+    (tmp_path / "twin_out_of_scope.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import twin_in_scope
+    import twin_out_of_scope
+
+    assert twin_in_scope.bump.__code__ == twin_out_of_scope.bump.__code__  # the premise
+
+    def body():
+        twin_out_of_scope.bump(twin_out_of_scope.Box(), 1)  # seen first, and out of scope
+        box = twin_in_scope.Box()
+        threads = [threading.Thread(target=twin_in_scope.bump, args=(box, 2)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert box.n == 4, f"{box.n} increments of 4 survived"
+
+    outcome = race.explore(body, seed=1, runs=200, scope=[str(tmp_path / "twin_in_scope.py"), __file__])
+    assert outcome.kind == "assertion", outcome.report
+
+
 def test_checkpoint_outside_a_run_does_nothing():
     race.checkpoint("nothing to do")
     assert not race.in_scenario()
