@@ -538,6 +538,9 @@ def trusted_prefixes() -> tuple[str, ...]:
 
 
 _checked: dict[str, bool] = {}
+# id(module) -> (module, its __file__ when checked, the answer): after every test each loaded module is
+# asked about again, and nearly all of them are the same object with the same file as last time
+_checked_modules: dict[int, tuple[Any, str, bool]] = {}
 
 
 def root_prefixes(roots: Iterable[str]) -> tuple[str, ...]:
@@ -558,16 +561,23 @@ def shadowed(roots: Iterable[str], own: frozenset[str], trusted: tuple[str, ...]
             continue
         if "." not in name and name in own:
             continue
-        key = f"{name}\0{filename}"
-        bad = _checked.get(key)
-        if bad is None:
-            real = _real(filename)
-            # a package that encloses a suite (pytest imports the packages around a suite's file) is not a shadow
-            encloses = os.path.basename(real) == "__init__.py" and any(
-                s.startswith(os.path.dirname(real) + os.sep) for s in suites)
-            bad = real not in suites and not encloses and (
-                real.startswith(prefixes) or bool(trusted) and not real.startswith(trusted))
-            _checked[key] = bad
+        seen = _checked_modules.get(id(module))
+        if seen is not None and seen[0] is module and seen[1] is filename:
+            bad = seen[2]
+        else:
+            key = f"{name}\0{filename}"
+            bad = _checked.get(key)
+            if bad is None:
+                real = _real(filename)
+                # a package that encloses a suite (pytest imports the packages around a suite's file) is not a shadow
+                encloses = os.path.basename(real) == "__init__.py" and any(
+                    s.startswith(os.path.dirname(real) + os.sep) for s in suites)
+                bad = real not in suites and not encloses and (
+                    real.startswith(prefixes) or bool(trusted) and not real.startswith(trusted))
+                _checked[key] = bad
+            if len(_checked_modules) > 20_000:  # modules created over and over: start again
+                _checked_modules.clear()
+            _checked_modules[id(module)] = (module, filename, bad)
         if bad:
             found.append(f"a module named {name!r} was loaded from a folder of yours, in place of the one "
                          "the grader uses")

@@ -69,6 +69,7 @@ _OrigSimpleQueue = queue.SimpleQueue
 _PySimpleQueue = queue._PySimpleQueue  # type: ignore[attr-defined]
 
 _REAL_LOCK_TYPE = type(_orig_allocate_lock())
+_OUT_OF_SCOPE: dict[int, ModuleType] = {}  # id -> module found out of the default scope (see _substitute_and_adopt)
 _FALLBACK_GUARD = _orig_allocate_lock()  # makes a model's real fallback lock exactly once
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_FALLBACK_GUARD._at_fork_reinit)
@@ -884,9 +885,16 @@ class Patcher:
         lock; the engine swaps in a model for the duration of the call and puts the original back.
         """
         scope = self.engine.scope
+        # with the default scope, a module found out of scope once stays out (its file decides):
+        # remembered by identity for the process, so each explore skips the ~1,000 library modules
+        remember = scope.default
         for module in list(sys.modules.values()):
+            if _OUT_OF_SCOPE.get(id(module)) is module:
+                continue
             filename = getattr(module, "__file__", None)
             if not isinstance(module, ModuleType) or not filename or not scope.file(filename):
+                if remember and isinstance(module, ModuleType) and isinstance(filename, str) and filename:
+                    _OUT_OF_SCOPE[id(module)] = module
                 continue
             for name, value in list(vars(module).items()):
                 hit = replacements.get(id(value))
