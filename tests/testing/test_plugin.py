@@ -25,3 +25,32 @@ def test_same_test_names_in_two_suites_outside_the_rootdir_both_get_a_record(tmp
     assert len(records) == 2
     assert {r["suite"].rsplit("/", 1)[-1] for r in records} == {"test_suite_a.py", "test_suite_b.py"}
     assert all(r["points"] == 2 for r in records)
+
+
+def _faker_sample(generator):
+    return [generator.name(), generator.random_int(1, 1000), generator.url(), generator.unique.first_name(),
+            generator.unique.first_name(), generator.sentence()]
+
+
+def test_the_fake_fixture_gives_what_a_fresh_faker_seeded_the_same_way_gives():
+    from faker import Faker
+
+    from autograder.testing.plugin import _seeded_faker
+
+    for seed in (1, 2, 1, 987654321):
+        fresh = Faker()
+        fresh.seed_instance(seed)
+        assert _faker_sample(_seeded_faker(seed)) == _faker_sample(fresh)
+
+
+def test_a_faker_changed_by_a_test_is_not_handed_to_the_next():
+    from autograder.testing.plugin import _seeded_faker
+
+    first = _seeded_faker(5)
+    first.name = lambda: "always the same"  # a test (or student code) replaced a provider method
+    second = _seeded_faker(5)
+    assert second is not first and second.name() != "always the same"
+    second._factories[0].providers.append(object())  # or slipped in a provider
+    third = _seeded_faker(5)
+    assert third is not second
+    assert _seeded_faker(5) is third  # unchanged since: kept
