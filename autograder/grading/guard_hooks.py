@@ -29,6 +29,13 @@ class Watch:
     suites: frozenset[str] = frozenset()  # the suites run here and their conftest.py files
     _cleared: dict[str, Any] = field(default_factory=dict, repr=False)  # linecache entries known not secret
     _prefixes: tuple[str, ...] = field(default=(), repr=False)  # the roots' real paths, taken once
+    linecache_filter: Any = field(default=None, repr=False)  # what linecache.updatecache must stay
+
+    def linecache_intact(self) -> bool:
+        """Whether linecache still goes through :func:`keep_out_of_linecache`'s filter."""
+        import linecache
+
+        return self.linecache_filter is None or linecache.updatecache is self.linecache_filter
 
     def forget(self) -> None:
         """Drop the hidden suites' lines from linecache (a failure's traceback puts them there, and
@@ -81,6 +88,37 @@ class Watch:
 
     def shadowed(self) -> list[str]:
         return guard.shadowed(self.roots, self.own, self.trusted, self.suites, prefixes=self._prefixes or None)
+
+
+def keep_out_of_linecache(secrets: tuple[str, ...]) -> Callable[..., list[str]]:
+    """Make linecache refuse the hidden suites' (and solutions') lines in this process.
+
+    Formatting a failure's traceback reads the source of every frame through linecache, which keeps
+    what it read in ``linecache.cache``: a thread of the student's, running while pytest formats a
+    failure, could copy a hidden suite from there before :meth:`Watch.forget` drops it. With this
+    filter such a file is never read into the cache: its lines come back empty (the grader shows
+    students none of them anyway), and so do ``inspect.getsource`` and ``linecache.getline`` on it.
+    """
+    import linecache
+
+    files = frozenset(secrets)
+    dirs = tuple(s.rstrip(os.sep) + os.sep for s in secrets)
+    original = linecache.updatecache
+    realpath, cache = os.path.realpath, linecache.cache
+
+    def updatecache(filename: str, module_globals: Any = None) -> list[str]:
+        if isinstance(filename, str) and filename and not filename.startswith("<"):
+            try:
+                real = realpath(filename)
+            except (OSError, ValueError):
+                real = filename
+            if real in files or real.startswith(dirs):
+                cache.pop(filename, None)
+                return []
+        return original(filename, module_globals)
+
+    linecache.updatecache = updatecache
+    return updatecache
 
 
 def unlink_config() -> None:
@@ -162,4 +200,4 @@ def prepare(config: dict[str, Any]) -> Watch:
             packages.add(folder.rstrip(os.sep) + os.sep)
     trusted = guard.trusted_prefixes() + tuple(sorted(packages))
     return Watch(drain, tuple(roots), own, tuple(secrets), trusted, frozenset(suites),
-                 _prefixes=guard.root_prefixes(roots))
+                 _prefixes=guard.root_prefixes(roots), linecache_filter=keep_out_of_linecache(tuple(secrets)))

@@ -27,6 +27,7 @@ MODULES = {
     "_pytest": "imports pytest's internals",
     "pluggy": "imports pluggy (pytest's plugin system)",
     "faker": "imports Faker (the grader's test data)",
+    "linecache": "imports linecache (the source lines of every module the grader formats)",
 }
 ATTRIBUTES = {
     "_getframe": "sys._getframe (the call stack)", "_current_frames": "sys._current_frames",
@@ -43,7 +44,8 @@ ATTRIBUTES = {
     "gettrace": "sys.gettrace (is the grader tracing?)", "getprofile": "sys.getprofile (is the grader profiling?)",
     "get_tool": "sys.monitoring.get_tool (is the grader watching?)", "LockType": "_thread.LockType",
 }
-NAMES = ("autograder", "pytest", "_pytest", "hidden_tests", "pluggy", "ChannelPlugin", "Integrity", "solutions/")
+NAMES = ("autograder", "pytest", "_pytest", "hidden_tests", "pluggy", "ChannelPlugin", "Integrity", "solutions/",
+         "STUDENT_MODULE")
 BUILDERS = {"exec", "eval", "compile", "__import__"}
 
 

@@ -245,6 +245,9 @@ _EXCEPTION_IDEAS = ("check-then-act", "work-twice", "race-exception", "shared-st
                     "error-report")
 
 
+LARGER_BUDGET = 20  # race_check's second try, for a body whose schedule ran out of steps
+
+
 def race_check(
     body: Callable[[], Any],
     *,
@@ -276,12 +279,20 @@ def race_check(
 
     watched.__qualname__ = getattr(body, "__qualname__", "body")
     outcome = race.explore(watched, seed=seed, runs=runs, strategy=strategy, max_steps=max_steps)
-    if outcome.ok:
-        return outcome
     if outcome.kind == "inconclusive":
-        # the engine ran out of steps without finding anything wrong: never a lost point
-        note("One check ran out of its step budget before it could reach a verdict, so it was passed "
-             "without one. Your code may simply be slow under the grader's thread control.")
+        # a schedule used up its step budget without busy-waiting: nothing was checked yet. Slow but
+        # right code finishes with a larger budget (and is then checked like any other); code that
+        # burns steps to run out the budget does not earn the points of a check it never reached
+        outcome = race.explore(watched, seed=seed, runs=runs, strategy=strategy,
+                               max_steps=max_steps * LARGER_BUDGET)
+        if outcome.kind == "inconclusive":
+            raise Mistake(
+                f"This check never reached a verdict: one run of it took more than "
+                f"{max_steps * LARGER_BUDGET:,} steps of your code (each bytecode instruction is a step), "
+                "far more than this exercise needs, so nothing it should verify was verified. Look for a "
+                "loop that runs much longer than it should, or work repeated inside a loop.",
+                idea=IDEAS.get("step-budget", ""), replay=CONTEXT.replay)
+    if outcome.ok:
         return outcome
     if outcome.kind == "exception" and outcome.preemptions == 0 and not outcome.tampered:
         # not a race: the code fails even when its threads take turns; say where, show no schedule

@@ -26,6 +26,12 @@ OUTPUTS = ("feedback.md", "feedback.html", "results.json")
 # attacks that find nothing to take when the grader holds: they earn what their honest code earns,
 # and the static screen flags them (reach_walk walks every object reachable from sys.modules)
 UNREFUSED = {"reach_walk"}
+# attacks that need a thread of theirs to keep running past their import: each test refuses to run
+# beside it (the student is told so), which costs the points without any change of the grader's
+THREAD_ON_IMPORT = {"linecache_poll"}
+# wrong code that hides from the engine rather than from the grader: it must earn no more than the
+# racy counter it is, and nothing flags it (there is nothing to flag)
+HIDES_FROM_THE_ENGINE = {"burn_budget"}
 
 
 def attack_names() -> list[str]:
@@ -76,7 +82,12 @@ def test_no_attack_earns_more_than_its_honest_code_and_each_is_flagged(graded):
     assert "tampering" not in rows["baseline"]["flags"]
     for name in attack_names():
         assert float(rows[name]["counter"]) <= baseline, (name, rows[name])
+        if name in HIDES_FROM_THE_ENGINE:
+            continue
         if name in UNREFUSED:
+            continue
+        if name in THREAD_ON_IMPORT:
+            assert "review: counter.py:" in rows[name]["flags"], (name, "the static screen saw nothing")
             continue
         assert "tampering" in rows[name]["flags"], (name, rows[name]["flags"])
         # the static screen saw it: a construct for review, or one that costs the exercise by itself
@@ -87,9 +98,13 @@ def test_no_attack_earns_more_than_its_honest_code_and_each_is_flagged(graded):
 def test_the_student_is_told_in_plain_words_what_was_refused(graded):
     out = graded["out"]
     for name in attack_names():
-        if name in UNREFUSED:
+        if name in UNREFUSED or name in HIDES_FROM_THE_ENGINE:
             continue
         feedback = (out / name / "feedback.md").read_text(encoding="utf-8")
+        if name in THREAD_ON_IMPORT:
+            assert "started a thread that was still running when this test began" in feedback, name
+            assert "LEAK<" not in feedback, (name, "a hidden suite, encoded, reached the feedback")
+            continue
         assert "interfered with the grader" in feedback, name
         assert "refused or caught it" in feedback or "hidden tests or of the reference solution" in feedback, name
     gc_walk = (out / "gc_report_hook" / "feedback.md").read_text(encoding="utf-8")

@@ -85,6 +85,15 @@ def run_tests(
                 for other in pending:
                     if other.exercise == test.exercise and other.key not in verdicts:
                         verdicts[other.key] = Verdict(other, Status.TIMEOUT, reason=Reason(Cause.EXERCISE_BUDGET))
+        # an exercise whose code changed the grader's would change it again in every test that imports
+        # it: its remaining tests are not run (each would end its process), and earn nothing either
+        for key, (_, tampered, _) in run.records.items():
+            test = by_key.get(key)
+            if test is None or not tampered or run.returncode != protocol.TAMPERED_EXIT:
+                continue  # (a refused request alone, the process still trusted, costs only its test)
+            for other in pending:
+                if other.exercise == test.exercise and other.key not in verdicts:
+                    verdicts[other.key] = Verdict(other, Status.TAMPERED, reason=Reason(Cause.CHANGED, ", ".join(tampered)))
         if run.tampered_at_end:
             for key, verdict in list(verdicts.items()):
                 if verdict.status == Status.PASSED and key in run.records:
