@@ -313,7 +313,7 @@ def test_waiting_readers_all_wake(student):
 
 @pytest.mark.points(3)
 def test_a_writer_is_not_starved(student):
-    """A writer that asks while a stream of overlapping readers runs gets in before any new reader."""
+    """A writer that asks while a stream of overlapping readers runs gets in before any new reader; so does a second one."""
 
     def body():
         lock = student.RWLock()
@@ -336,9 +336,18 @@ def test_a_writer_is_not_starved(student):
             events.append(("ask", time.monotonic() - start))
             lock.acquire_write()
             events.append(("write", time.monotonic() - start))
+            time.sleep(0.3)
             lock.release_write()
 
-        _run(_thread("reader 1", reader(0)), _thread("reader 2", reader(0.5)), _thread("writer", writer))
+        def second_writer() -> None:
+            # asks after reader 1 began to wait (at 1.4 s), while the first writer waits: when the first
+            # writer leaves, the one to wake is this writer, whoever waited longer
+            time.sleep(1.45)
+            lock.acquire_write()
+            lock.release_write()
+
+        _run(_thread("reader 1", reader(0)), _thread("reader 2", reader(0.5)), _thread("writer", writer),
+             _thread("second writer", second_writer))
         asked = next(t for kind, t in events if kind == "ask")
         wrote = next(t for kind, t in events if kind == "write")
         cut_in = [t for kind, t in events if kind == "read" and asked < t < wrote]
@@ -347,8 +356,11 @@ def test_a_writer_is_not_starved(student):
                  f"and got in only at {wrote:g} s: {len(cut_in)} reads began while it waited (the first at "
                  f"{cut_in[0]:g} s). With readers that never stop, it would wait forever.", idea="starvation")
 
-    race_check(body, runs=3, idea="starvation", what=_stuck(
-        "A writer and two readers taking turns never finished: some thread was never woken."))
+    # (a reader cutting in fails with the starvation lesson; the way this test deadlocks is a lost wake-up)
+    race_check(body, runs=3, idea="notify-all", what=_stuck(
+        "Two writers and two readers taking turns never finished: some thread was never woken (when a writer "
+        "leaves while readers and another writer wait, notify() wakes only the longest waiter, which may be a "
+        "reader that must go on waiting)."))
 
 
 LEFT_BEHIND = "the writer's acquire_write() after the timed-out waits"

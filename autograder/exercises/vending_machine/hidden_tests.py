@@ -512,6 +512,29 @@ def test_buy_waiting_honours_its_timeout(student, fake):
                f"An item arrived {timeout / 2:g} s into buy_waiting(timeout={timeout}); the customer should have "
                f"taken it, but buy_waiting returned {got!r} after {waited:g} s.", idea="timeout")
 
+        # a wake-up for an item a rival then takes: the time left is what is left of the first timeout
+        machine.buy()  # empty again (the item above was bought)
+        arrives = round(timeout * 0.6, 3)
+
+        def supplier_and_rival():
+            time.sleep(arrives)
+            machine.refill()
+            machine.buy()  # a hasty customer at the machine takes it, perhaps before the waiter wakes
+
+        rival = threading.Thread(target=supplier_and_rival)
+        rival.start()
+        calling[0] = (f"buy_waiting(timeout={timeout}) on an empty machine, with an item arriving after {arrives:g} s "
+                      "that another customer bought,")
+        started = time.monotonic()
+        got = machine.buy_waiting(timeout=timeout)
+        waited = time.monotonic() - started
+        rival.join()
+        expect(got is True or waited <= timeout + 0.5,
+               f"buy_waiting(timeout={timeout}) on an empty machine gave up after {waited:g} s: an item arrived after "
+               f"{arrives:g} s but another customer bought it first, and the wait started over. The timeout counts "
+               f"from the call, so it should give up {timeout} s after it was called: wait only for what is left "
+               "of it (or use Condition.wait_for, which does).", idea="timeout")
+
     def body():
         for timeout in timeouts:
             check(timeout)
