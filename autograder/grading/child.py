@@ -37,8 +37,6 @@ import time
 import types
 from typing import Any
 
-import _thread
-
 import pytest
 
 try:
@@ -47,6 +45,7 @@ except ImportError:  # Windows: the portable runner keeps its time limits only
     resource = None  # type: ignore[assignment]
 
 from autograder.grading import guard_hooks
+from autograder.testing.threads import os_threads, settles_to
 
 from .protocol import PROTOCOL, TAMPERED_EXIT, Begin, Call, Channel, Collected, End, Hello, Result, TestId, sign
 
@@ -294,15 +293,6 @@ class Integrity:
 # ------------------------------------------------------------------------------- pytest plugin
 
 
-def _os_threads(_listdir: Any = os.listdir, _count: Any = _thread._count) -> int:
-    """The threads of this process: the kernel's count where there is /proc (a thread just started
-    is in it at once), else the Python threads alive (a thread not yet running may be missing)."""
-    try:
-        return len(_listdir("/proc/self/task"))
-    except OSError:
-        return _count() + 1
-
-
 class ChannelPlugin:
     """Reports each test on the channel and checks the snapshot after it."""
 
@@ -315,7 +305,7 @@ class ChannelPlugin:
         self.final_changes: list[str] = []
         self._exit = os._exit
         self._exercise: str | None = None
-        self._threads = _os_threads  # bound now, like _check
+        self._threads = os_threads  # bound now, like _check
         self._threads_at_start = 0  # Python threads alive as the current test began
         self._early: list[str] = []  # what the integrity check found replaced as the test body began
 
@@ -395,21 +385,12 @@ class ChannelPlugin:
         self.channel.send(Call(identity.module, identity.test))
         # The test body is about to run: what student code did while it was imported (the setup) is
         # done. Something of the grader's replaced now and put back before the test ends would pass
-        # the check after it; and a thread the import left running could do the same while the body
-        # runs. Both are looked for here, once the setup is over and before any of the test runs.
+        # the check after it, so the check runs here too. (A thread the import left running, which
+        # could do the same while the body runs, fails the import: see load_student_module.)
         if type(self.integrity) is Integrity:
             watch = self._watch
             self._early = self._check(self.integrity, watch.quietly if watch is not None else None,
                                       watch.rewrites if watch is not None else None)
-        if self._threads() > self._threads_at_start:
-            from autograder.testing.feedback import Mistake
-
-            module = identity.module or "your module"
-            raise Mistake(
-                f"Importing {module}.py started a thread that was still running when this test began, so "
-                "the test could not be run fairly. Code at the top level of your file runs as soon as it is "
-                "imported: keep it to definitions (classes, functions, constants) and start threads only "
-                "inside your functions, joining them before they return.")
 
     def pytest_runtest_logreport(self, report: Any) -> None:
         for key, value in getattr(report, "user_properties", []):
@@ -427,19 +408,10 @@ class ChannelPlugin:
         if not trusted:
             self._exit(TAMPERED_EXIT)  # nothing this process says from now on can be trusted
         self.record = None
-        if self._threads() > self._threads_at_start and not self._threads_settle():
+        if self._threads() > self._threads_at_start and not settles_to(self._threads_at_start):
             # a thread this test started outside the engine (or one the engine could not stop) is still
             # running: the next test runs in a fresh process, where no such thread can act during it
             self._exit(0)
-
-    def _threads_settle(self, rounds: int = 20) -> bool:
-        """Whether the threads the test started end within a moment (a thread that has released
-        everything may still be on its way out)."""
-        for _ in range(rounds):
-            time.sleep(0.005)
-            if self._threads() <= self._threads_at_start:
-                return True
-        return False
 
 
 # --------------------------------------------------------------------------------- the sandbox

@@ -34,6 +34,7 @@ import pytest
 
 from ..race.primitives import created_as_models
 from .feedback import CONTEXT, Mistake, undefined_name
+from .threads import os_threads, settles_to
 
 RESULT_KEY = "autograder_result"
 
@@ -201,6 +202,7 @@ def load_student_module(name: str, folder: Path) -> Any:
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     sys.modules[name] = module
+    threads = os_threads()
     try:
         created_as_models(spec.loader.exec_module, module)  # type: ignore[union-attr]
     except SyntaxError as exc:
@@ -215,6 +217,16 @@ def load_student_module(name: str, folder: Path) -> Any:
             f"Importing {name}.py failed with {type(exc).__name__}: {exc}{where}. "
             "Code at the top level of your file runs on import; keep it to definitions."
         ) from None
+    if os_threads() > threads and not settles_to(threads):
+        # a thread of the student's running beside the test and the grader, outside any control: it
+        # could change or read the grader's objects while they work
+        sys.modules.pop(name, None)
+        raise Mistake(
+            f"Importing {name}.py started a thread that was still running afterwards, so this test was not "
+            "run. Code at the top level of your file runs as soon as it is imported: keep it to definitions "
+            "(classes, functions, constants) and start threads only inside your functions, joining them "
+            "before those return."
+        )
     return module
 
 

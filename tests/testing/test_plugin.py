@@ -54,3 +54,29 @@ def test_a_faker_changed_by_a_test_is_not_handed_to_the_next():
     third = _seeded_faker(5)
     assert third is not second
     assert _seeded_faker(5) is third  # unchanged since: kept
+
+
+def test_a_module_that_leaves_a_thread_running_when_imported_is_refused(tmp_path):
+    import threading
+
+    import pytest
+
+    from autograder.testing import Mistake
+    from autograder.testing.plugin import load_student_module
+
+    (tmp_path / "left_running.py").write_text(
+        "import threading, time\n"
+        "threading.Thread(target=time.sleep, args=(1.0,), daemon=True).start()\n")
+    before = set(threading.enumerate())
+    with pytest.raises(Mistake) as caught:
+        load_student_module("left_running", tmp_path)
+    assert "started a thread that was still running afterwards" in caught.value.what
+    for thread in set(threading.enumerate()) - before:
+        thread.join()
+    (tmp_path / "joined.py").write_text(
+        "import threading\n"
+        "_t = threading.Thread(target=sum, args=([1, 2],))\n"
+        "_t.start()\n"
+        "_t.join()\n"
+        "VALUE = 3\n")
+    assert load_student_module("joined", tmp_path).VALUE == 3  # a thread that ended is no one's concern
