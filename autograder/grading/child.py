@@ -306,7 +306,7 @@ class ChannelPlugin:
         self._exit = os._exit
         self._exercise: str | None = None
         self._threads = os_threads  # bound now, like _check
-        self._threads_at_start = 0  # Python threads alive as the current test began
+        self._threads_at_start = 0  # threads of this process as the current test began
         self._early: list[str] = []  # what the integrity check found replaced as the test body began
 
     def _identity(self, item: Any) -> TestId:

@@ -145,7 +145,7 @@ def _same_state(now: tuple[Any, ...], then: tuple[Any, ...]) -> bool:
 def _seeded_faker(seed: int) -> Any:
     """A Faker seeded with ``seed``, as a new ``Faker()`` seeded so would be.
 
-    Building one costs about 5 ms (it loads every provider of its locale), once per test otherwise;
+    Building one costs about 1 ms (it loads every provider of its locale), once per test otherwise;
     so the process keeps one and reseeds it (each generator's own ``random.Random``), clears what
     ``fake.unique`` has handed out, and builds a new one whenever anything of it was replaced.
     """
