@@ -71,7 +71,7 @@ def _total(bank) -> int:
 
 @pytest.mark.points(3)
 def test_opens_accounts_and_moves_money(student, fake):
-    """Accounts open with their balance and a number of their own; a transfer moves the money."""
+    """Accounts open with their balance and a number of their own (also when opened at once); a transfer moves the money."""
     owners = _names(fake, 3)
     start = [fake.random_int(50, 500) for _ in owners]
     amount = fake.random_int(1, 50)
@@ -101,6 +101,24 @@ def test_opens_accounts_and_moves_money(student, fake):
                f"not {_total(bank)}.")
 
     solo(body)
+
+    def opened_at_once():
+        # tellers open accounts at the same time: each account still gets a number of its own (two
+        # accounts with one number also tie in any order of locks taken by number)
+        bank = student.Bank()
+        opened: list = []
+
+        def teller(owner: str) -> Callable[[], None]:
+            return lambda: opened.extend(bank.open_account(owner) for _ in range(2))
+
+        _run(*(_teller(f"teller {i + 1}", teller(owner)) for i, owner in enumerate(owners)))
+        numbers = sorted(plain_each([account.number for account in opened], int, "account.number"))
+        expect(numbers == list(range(1, len(opened) + 1)),
+               f"Three tellers each opened 2 accounts at the same time, and the accounts got the numbers {numbers} "
+               f"instead of 1 to {len(opened)}: two tellers read the same count of accounts before either added "
+               "its own. Number and add an account under one lock.", idea="check-then-act")
+
+    race_check(opened_at_once, runs=20, idea="check-then-act")
 
 
 @pytest.mark.points(3)
