@@ -42,13 +42,12 @@ class Watch:
         student code could read them from the cache without opening the file)."""
         import linecache
 
-        dirs = tuple(s.rstrip(os.sep) + os.sep for s in self.secrets)
+        secret = secret_file(self.secrets)
         cleared = self._cleared
         for name, entry in list(linecache.cache.items()):
             if cleared.get(name) is entry:
                 continue  # this very entry was looked at before: its lines are not a suite's
-            real = os.path.realpath(name) if isinstance(name, str) and not name.startswith("<") else ""
-            if real and (real in self.secrets or real.startswith(dirs)):
+            if secret(name):
                 linecache.cache.pop(name, None)
             elif len(cleared) < 10_000:
                 cleared[name] = entry  # a new entry for the name (read again, through a new link) is checked again
@@ -90,6 +89,25 @@ class Watch:
         return guard.shadowed(self.roots, self.own, self.trusted, self.suites, prefixes=self._prefixes or None)
 
 
+def secret_file(secrets: tuple[str, ...]) -> Callable[[Any], bool]:
+    """A test for a linecache name: is it, followed through links, one of ``secrets`` (files) or
+    inside one of them (folders)?"""
+    files = frozenset(secrets)
+    dirs = tuple(s.rstrip(os.sep) + os.sep for s in secrets)
+    realpath = os.path.realpath
+
+    def secret(name: Any) -> bool:
+        if not isinstance(name, str) or not name or name.startswith("<"):
+            return False
+        try:
+            real = realpath(name)
+        except (OSError, ValueError):
+            real = name
+        return real in files or real.startswith(dirs)
+
+    return secret
+
+
 def keep_out_of_linecache(secrets: tuple[str, ...]) -> Callable[..., list[str]]:
     """Make linecache refuse the hidden suites' (and solutions') lines in this process.
 
@@ -101,20 +119,13 @@ def keep_out_of_linecache(secrets: tuple[str, ...]) -> Callable[..., list[str]]:
     """
     import linecache
 
-    files = frozenset(secrets)
-    dirs = tuple(s.rstrip(os.sep) + os.sep for s in secrets)
-    original = linecache.updatecache
-    realpath, cache = os.path.realpath, linecache.cache
+    secret = secret_file(secrets)
+    original, cache = linecache.updatecache, linecache.cache
 
     def updatecache(filename: str, module_globals: Any = None) -> list[str]:
-        if isinstance(filename, str) and filename and not filename.startswith("<"):
-            try:
-                real = realpath(filename)
-            except (OSError, ValueError):
-                real = filename
-            if real in files or real.startswith(dirs):
-                cache.pop(filename, None)
-                return []
+        if secret(filename):
+            cache.pop(filename, None)
+            return []
         return original(filename, module_globals)
 
     linecache.updatecache = updatecache

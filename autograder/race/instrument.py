@@ -62,6 +62,7 @@ class SettraceBackend:
         scope = self.engine.scope
         visible_map = scope.visible
         maps = self.maps
+        keep = self.keep
         run = rec.run
         point = run.point
         recording = run.log is not None
@@ -74,7 +75,7 @@ class SettraceBackend:
             table = maps.get(_id(code))
             if table is None:
                 table = maps[_id(code)] = visible_map(code)
-                self.keep.append(code)
+                keep.append(code)
 
             def local(frame: Any, event: str, arg: Any) -> Any:
                 if event == "opcode":
@@ -97,8 +98,6 @@ class SettraceBackend:
         # costs one dictionary lookup here instead of two method calls)
         kinds = self.kinds
         kind_of = kinds.get
-
-        keep = self.keep
 
         def classify(code: Any) -> int:
             kind = kinds[_id(code)] = IN_SCOPE if scope(code) else LIBRARY if library(code) else OUT

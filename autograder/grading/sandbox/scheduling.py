@@ -78,22 +78,17 @@ def run_tests(
             verdicts[test.key] = Verdict(test, status, reason=reason, duration=elapsed)
             if run.phase == "setup" and run.killed_for != "exercise-timeout":
                 # the student's module could not even be imported: every test of it would do the same
-                for other in pending:
-                    if other.exercise == test.exercise and other.key not in verdicts:
-                        verdicts[other.key] = Verdict(other, status, reason=reason.importing())
+                _rest_of_exercise(test.exercise, pending, verdicts, status, reason.importing())
             if run.killed_for == "exercise-timeout":
-                for other in pending:
-                    if other.exercise == test.exercise and other.key not in verdicts:
-                        verdicts[other.key] = Verdict(other, Status.TIMEOUT, reason=Reason(Cause.EXERCISE_BUDGET))
+                _rest_of_exercise(test.exercise, pending, verdicts, Status.TIMEOUT, Reason(Cause.EXERCISE_BUDGET))
         # an exercise whose code changed the grader's would change it again in every test that imports
         # it: its remaining tests are not run (each would end its process), and earn nothing either
         for key, (_, tampered, _) in run.records.items():
             test = by_key.get(key)
             if test is None or not tampered or run.returncode != protocol.TAMPERED_EXIT:
                 continue  # (a refused request alone, the process still trusted, costs only its test)
-            for other in pending:
-                if other.exercise == test.exercise and other.key not in verdicts:
-                    verdicts[other.key] = Verdict(other, Status.TAMPERED, reason=Reason(Cause.CHANGED, ", ".join(tampered)))
+            _rest_of_exercise(test.exercise, pending, verdicts, Status.TAMPERED,
+                              Reason(Cause.CHANGED, ", ".join(tampered)))
         if run.tampered_at_end:
             for key, verdict in list(verdicts.items()):
                 if verdict.status == Status.PASSED and key in run.records:
@@ -109,6 +104,14 @@ def run_tests(
             raise SandboxError(run.error_text)
         pending = [t for t in pending if t.key not in verdicts]
     return verdicts
+
+
+def _rest_of_exercise(exercise: str, pending: list[PlannedTest], verdicts: dict[tuple[str, str], Verdict],
+                      status: Status, reason: Reason) -> None:
+    """Give every test of ``exercise`` still without a verdict this one, without running it."""
+    for other in pending:
+        if other.exercise == exercise and other.key not in verdicts:
+            verdicts[other.key] = Verdict(other, status, reason=reason)
 
 
 def _cause(run: ChildRun) -> tuple[Status, Reason]:
