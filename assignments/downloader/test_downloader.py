@@ -25,7 +25,10 @@ class FakeWeb:
         self.most = 0
         self.lock = threading.Lock()  # the counters are shared by the downloading threads
 
-    def fetch(self, url, timeout=None):
+    def fetch(self, url, *extra, timeout=None):
+        if extra:  # urlopen(url, data, timeout) takes something else second
+            raise TypeError("fetch() was called with the timeout as a second positional argument: "
+                            "call fetch(url, timeout=timeout)")
         with self.lock:
             self.running += 1
             self.most = max(self.most, self.running)

@@ -168,17 +168,36 @@ class Integrity:
         self._plugins = self._plugin_ids()
 
     def _prepare_bulk(self) -> None:
-        """The same snapshot, grouped for :meth:`_unchanged`: per holder its names and objects, per kind
-        of member (``fget``, a closure cell's contents, a code object...) the objects that hold one and
-        what it was, and per function the members that are read only once it was written."""
-        holders: dict[int, tuple[Any, list[str], list[Any]]] = {}
+        """The same snapshot, flattened for :meth:`_unchanged`: every (namespace, name, object) of the
+        modules' and classes' attributes in three parallel tuples per kind of namespace, per kind of
+        member (``fget``, a closure cell's contents, a code object...) the objects that hold one and
+        what it was, and per function the members that are read only once it was written.
+
+        A module's ``__dict__`` and a class's cannot be replaced (both attributes are read-only), so
+        the namespaces are taken once here: a class's is the ``mappingproxy`` that ``vars()`` gives,
+        which shows the class's own dictionary as it changes."""
+        module_ns: list[Any] = []
+        module_keys: list[str] = []
+        module_values: list[Any] = []
+        class_ns: list[Any] = []
+        class_keys: list[str] = []
+        class_values: list[Any] = []
+        namespaces: dict[int, Any] = {}
         groups: dict[str, tuple[list[Any], list[Any]]] = {}
         self._by_owner: dict[int, list[tuple[str, Any, str, Any]]] = {}
         for (label, holder, attr, expected), (_, every, owned) in zip(self._entries, self._deep):
             if holder is not None:
-                _, keys, values = holders.setdefault(id(holder), (holder, [], []))
-                keys.append(attr)
-                values.append(expected)
+                namespace = namespaces.get(id(holder))
+                if namespace is None:
+                    namespace = namespaces[id(holder)] = vars(holder)
+                if type(namespace) is dict:
+                    module_ns.append(namespace)
+                    module_keys.append(attr)
+                    module_values.append(expected)
+                else:
+                    class_ns.append(namespace)
+                    class_keys.append(attr)
+                    class_values.append(expected)
             for suffix, value in every:
                 if suffix.startswith(".__closure__["):
                     index = int(suffix[len(".__closure__["):-1])
@@ -190,20 +209,26 @@ class Integrity:
                 values.append(value)
             for suffix, value, owner in owned:
                 self._by_owner.setdefault(owner, []).append((label, expected, suffix, value))
-        self._holders = [(holder, tuple(keys), tuple(values)) for holder, keys, values in holders.values()]
+        self._namespaces = tuple(namespaces.values())  # kept alive with the snapshot
+        self._module_attrs = (tuple(module_ns), tuple(module_keys), tuple(module_values))
+        self._class_attrs = (tuple(class_ns), tuple(class_keys), tuple(class_values))
         self._groups = [(operator.attrgetter(path), tuple(objs), tuple(values))
                         for path, (objs, values) in groups.items()]
         self._module_names = tuple(self._modules)
         self._module_objects = tuple(self._modules.values())
 
-    def _unchanged(self, _all: Any = all, _map: Any = map, _is: Any = operator.is_, _vars: Any = vars) -> bool:
+    def _unchanged(self, _all: Any = all, _map: Any = map, _is: Any = operator.is_, _dict_get: Any = dict.get,
+                   _proxy_get: Any = types.MappingProxyType.get) -> bool:
         """Whether every attribute and member read on every walk is still the snapshot's object:
-        identity only (an object's own ``__eq__`` is never asked), compared in C by ``map``. (Replaced
-        modules are named by ``changes`` itself.)"""
+        identity only (an object's own ``__eq__`` is never asked), compared in C by ``map`` over flat
+        tuples, a few passes in all. (Replaced modules are named by ``changes`` itself.)"""
         try:
-            for holder, keys, values in self._holders:
-                if not _all(_map(_is, _map(_vars(holder).get, keys), values)):
-                    return False
+            namespaces, keys, values = self._module_attrs
+            if not _all(_map(_is, _map(_dict_get, namespaces, keys), values)):
+                return False
+            namespaces, keys, values = self._class_attrs
+            if not _all(_map(_is, _map(_proxy_get, namespaces, keys), values)):
+                return False
             for getter, objs, values in self._groups:
                 if not _all(_map(_is, _map(getter, objs), values)):
                     return False

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from .runtime import FINISHED, Run, ThreadRecord, _user_site
+from .runtime import CLOCK_READ_COST, FINISHED, Run, ThreadRecord, _user_site
 from .scope import frame_line
 
 ENGINE: Any = None  # the engine of the explore/replay call in progress, if any
@@ -92,6 +92,16 @@ def _check_lock_args(blocking: Any, timeout: Any) -> float:
     if probe.acquire(blocking, timeout):
         probe.release()
     return float(timeout)
+
+
+def _check_wait_timeout(timeout: Any) -> None:
+    """Reject a positive timeout that CPython's own wait would reject (``float('inf')``, more than
+    ``threading.TIMEOUT_MAX``): Condition.wait and Thread.join hand it to a lock's acquire, which
+    raises OverflowError there, whether or not anything would have woken the waiter. A free real
+    lock parses it with the same C function and returns at once."""
+    probe = _orig_allocate_lock()
+    if probe.acquire(True, timeout):
+        probe.release()
 
 
 def _creation_label(run: Run, kind: str) -> str:
@@ -514,6 +524,8 @@ def _cond_wait(self: Any, timeout: float | None = None) -> bool:
     notified = False
     try:
         if timeout is None or timeout > 0:
+            if timeout is not None:
+                _check_wait_timeout(timeout)  # where CPython's waiter.acquire(True, timeout) raises
             run.enter(rec)  # type: ignore[union-attr]
             try:
                 deadline = None if timeout is None else run.now() + timeout  # type: ignore[union-attr]
@@ -607,6 +619,8 @@ def _thread_join(self: threading.Thread, timeout: float | None = None) -> None:
         return None
     if target is rec:
         raise RuntimeError("cannot join current thread")
+    if timeout is not None and timeout > 0:
+        _check_wait_timeout(timeout)  # CPython's join hands it to the thread's lock: same errors
     run.enter(rec)  # type: ignore[union-attr]
     try:
         if timeout is not None and timeout <= 0:
@@ -714,6 +728,7 @@ def _virtual(real: Callable[[], float], base_name: str) -> Callable[[], float]:
         run, rec = _current()
         if rec is None:
             return real()
+        run.clock += CLOCK_READ_COST  # type: ignore[union-attr]  # reading the clock takes time too
         return getattr(ENGINE, base_name) + run.now()  # type: ignore[union-attr]
 
     now.__name__ = real.__name__
@@ -726,6 +741,7 @@ def _virtual_ns(real: Callable[[], int], base_name: str) -> Callable[[], int]:
         run, rec = _current()
         if rec is None:
             return real()
+        run.clock += CLOCK_READ_COST  # type: ignore[union-attr]
         return int(round((getattr(ENGINE, base_name) + run.now()) * 1e9))  # type: ignore[union-attr]
 
     now_ns.__name__ = real.__name__

@@ -58,6 +58,7 @@ _get_native_id = getattr(_thread, "get_native_id", None)
 MAX_THREADS = 256
 
 STEP_COST = 1e-4  # virtual seconds one step of interleaved code takes (see the module docstring)
+CLOCK_READ_COST = 1e-6  # virtual seconds one read of time.monotonic() and its twins takes
 _NEVER = float("inf")
 
 

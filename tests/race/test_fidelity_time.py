@@ -220,3 +220,65 @@ def test_the_clocks_agree_and_replays_see_the_same_times():
     again = race.replay(body, seed=first.seed)
     assert again.ok, again.report
     assert seen[0] == seen[1]
+
+
+def test_reading_the_clock_takes_time_so_a_polling_loop_outside_the_test_ends():
+    # multiprocessing.connection.wait(..., timeout=0) loops "select(0); timeout = deadline - monotonic()"
+    # until that is negative. Run as a thread's own target it is library code nobody in scope calls,
+    # so none of its instructions is a step; the clock must still move when it is read, as a real one does
+    import multiprocessing.connection
+    import os
+
+    def body():
+        reader, writer = os.pipe()
+        try:
+            t = threading.Thread(target=multiprocessing.connection.wait, args=([reader],), kwargs={"timeout": 0})
+            t.start()
+            t.join()
+        finally:
+            os.close(reader)
+            os.close(writer)
+
+    outcome = race.explore(body, seed=3, runs=3, hang_timeout=5.0)
+    assert outcome.ok, outcome.report
+
+
+@pytest.mark.parametrize("wait", ["Condition.wait_for", "Event.wait", "Semaphore.acquire", "Thread.join"])
+def test_a_timeout_cpython_refuses_raises_as_it_does_for_real(wait):
+    # float("inf") (and anything above threading.TIMEOUT_MAX) reaches a lock's acquire, which raises
+    # OverflowError in every CPython 3.10-3.13; the models must not treat it as "wait forever"
+    too_long = float("inf") if wait != "Event.wait" else threading.TIMEOUT_MAX * 2
+
+    def body():
+        ready = threading.Event()
+        condition = threading.Condition()
+        errors = []
+
+        def waiter():
+            try:
+                if wait == "Condition.wait_for":
+                    with condition:
+                        condition.wait_for(lambda: False, too_long)
+                elif wait == "Event.wait":
+                    threading.Event().wait(too_long)
+                elif wait == "Semaphore.acquire":
+                    threading.Semaphore(0).acquire(timeout=too_long)
+                else:
+                    ready.wait()  # still running when the test joins it
+            except OverflowError as exc:
+                errors.append(exc)
+
+        t = threading.Thread(target=waiter)
+        t.start()
+        if wait == "Thread.join":
+            try:
+                t.join(too_long)
+            except OverflowError as exc:
+                errors.append(exc)
+        ready.set()  # (the other waits are never woken: on real threads they raise before they wait)
+        t.join()
+        assert errors, f"{wait} with a timeout of {too_long} did not raise OverflowError"
+
+    outcome = race.explore(body, seed=5, runs=10, shrink=False)
+    assert outcome.ok, outcome.report
+    body()  # and the same body on real threads

@@ -163,12 +163,24 @@ def test_bad_transfers_are_refused(student, fake):
                f"A refused transfer must change nothing: the accounts should still hold [{money}, 0], not "
                f"{_balances(source, target)}.")
         expect(issubclass(student.InsufficientFunds, Exception), "InsufficientFunds should be an Exception.")
+        # a refusal must leave the bank working: every lock it took is free again
+        step[0] = f"transfer(a, b, {money}) right after the refused transfer"
+        bank.transfer(source, target, money)
+        step[0] = "total() right after the refused transfer"
+        expect(_total(bank) == money and _balances(source, target) == [0, money],
+               f"After the refused transfer, moving all {money} from account a to account b should leave "
+               f"[0, {money}] and a total() of {money}, not {_balances(source, target)} and {_total(bank)}.")
 
     solo(body, idea="deadlock", what=_stuck_on(step))
 
 
 def _stuck_on(step: list[str]) -> Callable[[race.Outcome], str]:
     def what(outcome: race.Outcome) -> str:
+        if "after the refused" in step[0]:
+            return _stuck(f"{step[0]} never returned: with one thread alone, the bank waited for a lock that "
+                          "nobody will ever release. The refused transfer before it raised InsufficientFunds "
+                          "while it still held a lock. Release every lock on every way out of a method: "
+                          "`with lock:` does it for you, or try/finally.")(outcome)
         return _stuck(f"{step[0]} never returned: with one thread alone, the bank waited for a lock that it "
                       "already held itself (a plain Lock cannot be taken twice, even by its owner). Check "
                       "for bad input before you take any lock.")(outcome)
@@ -277,6 +289,29 @@ def test_total_never_deadlocks_with_transfers(student, fake):
         "total() and two transfers at the same time never finished: each held a lock another one needed, so "
         "their locks were not taken in one order that never changes (the account number: an order by "
         "balance, say, changes while money moves)."))
+
+    def opened_at_once():
+        # accounts two tellers open at the same time can be listed in either order, whatever their
+        # numbers: total() must still lock them in the order transfers do
+        bank = student.Bank()
+        opened: list = []
+        _run(*(_teller(f"teller {i + 1}", lambda owner=owner: opened.append(bank.open_account(owner, 100)))
+               for i, owner in enumerate(owners)))
+        a, b, c = sorted(opened, key=lambda account: plain(account.number, int, "account.number"))
+        seen: list[int] = []
+        _run(_teller("teller 1: account 1 -> account 2", lambda: bank.transfer(a, b, amount)),
+             _teller("teller 2: account 2 -> account 3", lambda: bank.transfer(b, c, amount)),
+             _teller("auditor: total()", lambda: seen.append(bank.total())),
+             _teller("teller 3: account 3 -> account 1", lambda: bank.transfer(c, a, amount)))
+        expect(plain_each(seen, int, "total()") == [300],
+               f"total() should be 300 while money only moves between accounts, not {seen[0]}.",
+               idea="consistent-snapshot")
+
+    race_check(opened_at_once, runs=60, idea="lock-order", what=_stuck(
+        "Three tellers opened one account each at the same time; then total() and transfers between those "
+        "accounts never finished: each held a lock another one needed. The bank keeps its accounts in the "
+        "order they were added, which is not always the order of their numbers when two are opened at "
+        "once: total() must take the locks by account number too, like transfer()."))
 
 
 # ------------------------------------------------------------------------------- safety

@@ -42,20 +42,33 @@ class _Web:
         self.calls = Overlap(timeline=True)
         self.raised: dict[str, Exception] = {}
         self.timeouts: list[Any] = []
+        self.misuse = ""  # how fetch was first called against the task's fetch(url, timeout=timeout)
 
     def reset(self) -> Overlap:
         self.calls = Overlap(timeline=True)
         self.raised = {}
         self.timeouts = []
+        self.misuse = ""
         return self.calls
 
-    def __call__(self, url: str, timeout: float | None = None) -> str:
+    def _refuse(self, message: str) -> TypeError:
+        self.misuse = self.misuse or message
+        return TypeError(message)
+
+    def __call__(self, url: str, *extra: Any, timeout: float | None = None) -> str:
+        if extra:
+            # urllib.request.urlopen(url, data, timeout) and requests.get(url, params, ...) take other
+            # things second: a real fetch called this way would not get the timeout
+            raise self._refuse("fetch() was called with the timeout as a second positional argument, so every "
+                               "download failed with a TypeError. Call fetch(url, timeout=timeout), as the task "
+                               "says: a real fetch such as urllib's urlopen(url, data, timeout) takes something "
+                               "else second.")
         # an object of the student's own could answer the suite's `in`, `==` and `<` as it likes
         if type(url) is not str:
-            raise TypeError(f"fetch() takes a URL as a plain str, not {type(url).__name__}: pass the URLs you were "
-                            "given")
+            raise self._refuse(f"fetch() takes a URL as a plain str, not {type(url).__name__}: pass the URLs you "
+                               "were given")
         if type(timeout) not in (int, float, type(None)):
-            raise TypeError(f"fetch()'s timeout must be a plain number or None, not {type(timeout).__name__}")
+            raise self._refuse(f"fetch()'s timeout must be a plain number or None, not {type(timeout).__name__}")
         if url not in self.pages:
             raise ValueError(f"fetch() was called with {url!r}, which is not one of the URLs it was given")
         self.timeouts.append(timeout)
@@ -88,6 +101,8 @@ def _pages(fake, n: int) -> dict[str, str]:
 
 def _check_downloads(result: Any, urls: list[str], web: _Web, call: str) -> None:
     """One Download per URL, in input order, each with its page or with the exception fetch raised."""
+    if web.misuse:
+        fail(f"While {call} ran: {web.misuse}")
     twice = web.calls.repeated()
     if twice:
         fail(f"{call} downloaded {plural(len(twice), 'URL')} more than once, for example {twice[0]!r}: taking the "
