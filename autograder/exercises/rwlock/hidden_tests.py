@@ -424,6 +424,29 @@ def test_timeouts_are_honoured(student, fake):
         expect(got is False and _on_time(waited, timeout),
                f"{what} should return False after {timeout:g} s; it returned {got!r} after {waited:g} s.",
                idea="timeout")
+
+        # a wake-up that does not let the writer in (one of two readers leaves) must not start its
+        # timeout over: the writer still gives up `timeout` seconds after it asked
+        reading = threading.Event()
+
+        def leaving_reader() -> None:
+            lock.acquire_read()
+            reading.set()
+            time.sleep(timeout / 2)
+            lock.release_read()
+
+        reader = _thread("reader leaving halfway", leaving_reader)
+        reader.start()
+        reading.wait()  # both readers are inside before the writer asks
+        _run(_thread("other thread", lambda: attempt(
+            f"acquire_write(timeout={timeout}) while two readers are inside and one leaves after {timeout / 2:g} s",
+            lambda: lock.acquire_write(timeout=timeout))))
+        reader.join()
+        what, got, waited = results[-1]
+        expect(got is False and _on_time(waited, timeout),
+               f"{what} should return False after {timeout:g} s; it returned {got!r} after {waited:g} s. A wait "
+               "woken before it can go in must wait again only for the time left (a deadline taken once, before "
+               "the loop), not for the whole timeout again.", idea="timeout")
         lock.release_read()
 
     def stuck() -> str:
@@ -456,19 +479,26 @@ def test_a_writer_that_gives_up_lets_readers_in(student):
             time.sleep(0.5)
             gave_up.append(lock.acquire_write(timeout=1))
 
-        def second_reader() -> None:
-            time.sleep(1)  # the writer is waiting now, so this reader queues behind it
-            with lock.read_locked():
-                times["second reader in"] = time.monotonic() - start
+        def queued_reader(name: str, delay: float) -> Callable[[], None]:
+            def read() -> None:
+                time.sleep(delay)  # the writer is waiting now, so this reader queues behind it
+                with lock.read_locked():
+                    times[name] = time.monotonic() - start
+            return read
 
-        _run(_thread("first reader", first_reader), _thread("writer", writer), _thread("second reader", second_reader))
+        _run(_thread("first reader", first_reader), _thread("writer", writer),
+             _thread("second reader", queued_reader("second reader in", 1)),
+             _thread("third reader", queued_reader("third reader in", 1.2)))
         expect(plain_each(gave_up, bool, "acquire_write(timeout=1)") == [False],
                f"acquire_write(timeout=1) while a reader is inside for 3 s should return False, not {gave_up[0]!r}.",
                idea="timeout")
-        if times["second reader in"] >= times["first reader out"]:
-            fail(f"A writer waited from 0.5 s with timeout=1 and gave up at 1.5 s. A second reader, which asked at "
-                 f"1 s and queued behind the writer, went in only at {times['second reader in']:g} s, when the "
-                 "first reader left: it kept waiting for a writer that had already gone.", idea="give-up-cleanly")
+        for name, asked in (("second reader in", 1), ("third reader in", 1.2)):
+            if times[name] >= times["first reader out"]:
+                fail(f"A writer waited from 0.5 s with timeout=1 and gave up at 1.5 s. Two more readers asked at 1 s "
+                     f"and 1.2 s and queued behind the writer; the one that asked at {asked:g} s went in only at "
+                     f"{times[name]:g} s, when the first reader left: it kept waiting for a writer that had already "
+                     "gone. A writer that gives up must wake every thread waiting behind it (notify_all).",
+                     idea="give-up-cleanly")
 
     race_check(body, runs=5, idea="give-up-cleanly", what=_stuck(
         "A reader that queued behind a waiting writer was never let in after the writer's timeout ran out: the "
