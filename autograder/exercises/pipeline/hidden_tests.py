@@ -84,18 +84,27 @@ def done(item: Any) -> str:
 class _Taken:
     """Counts the items the producers take from the sources, and checks the queue's bound each time."""
 
-    def __init__(self, work: _Work, bound: int | None = None) -> None:
+    def __init__(self, work: _Work, queue_size: int = 0, n_sources: int = 0, n_consumers: int = 0) -> None:
         self.work = work
-        self.bound = bound  # most items that may be taken and not yet being processed
+        self.limits = (queue_size, n_sources, n_consumers)
         self.count = 0
         self.worst = 0  # the most items in flight seen at one moment
+        self.over: tuple[int, int, int] | None = None  # (in flight, allowed, consumers processing) when first over
 
     def source(self, items: list[Any], seconds: float = 0.0) -> Iterator[Any]:
+        queue_size, n_sources, n_consumers = self.limits
         for item in items:
             if seconds:
                 time.sleep(seconds)  # a slow source: consumers have nothing to do meanwhile
             self.count += 1
-            self.worst = max(self.worst, self.count - len(self.work.calls.args))
+            in_flight = self.count - len(self.work.calls.args)  # taken, not yet handed to process()
+            self.worst = max(self.worst, in_flight)
+            # taken and not yet processed: at most queue_size in the queue, one in each producer's hands
+            # (this one included), and one in the hands of each consumer that is not inside process() now
+            processing = self.work.calls.active
+            allowed = queue_size + n_sources + n_consumers - processing
+            if in_flight > allowed and self.over is None:
+                self.over = (in_flight, allowed, processing)
             yield item
 
 
@@ -464,16 +473,18 @@ def test_the_queue_never_holds_more_than_maxsize(student, fake):
     def body():
         for n_sources in (1, 2):
             work.reset()
-            taken = _Taken(work)
-            bound = maxsize + n_sources + n_consumers  # in the queue, in producers' and in consumers' hands
+            taken = _Taken(work, maxsize, n_sources, n_consumers)
             sources = [taken.source(part) for part in _split(items, n_sources)]
             student.run_pipeline(sources, work, n_consumers, maxsize)
-            if taken.worst > bound:
+            if taken.over is not None:
+                in_flight, allowed, processing = taken.over
                 fail(f"run_pipeline({plural(n_sources, 'fast source')}, a slow process, n_consumers="
-                     f"{n_consumers}, maxsize={maxsize}) let {taken.worst} items pile up between the producers and "
-                     f"the consumers; with a queue of {maxsize} there can be at most {bound} (at most {maxsize} in the "
-                     f"queue, one in each producer's hands, one in each consumer's). The queue must be "
-                     f"queue.Queue(maxsize), so that a producer waits in put() while it is full.",
+                     f"{n_consumers}, maxsize={maxsize}) let {in_flight} items pile up between the producers and "
+                     f"the consumers. At that moment {plural(processing, 'consumer was', 'consumers were')} inside "
+                     f"process(), so there could be at most {allowed}: at most {maxsize} in the queue, one in each "
+                     f"producer's hands, one in the hands of each other consumer. The queue must be "
+                     f"queue.Queue(maxsize), so that a producer waits in put() while it is full (a queue of your own "
+                     f"must wait while it holds maxsize items, not more).",
                      idea="bounded-queue")
 
     _check(body, runs=5, idea="bounded-queue", what=None)
