@@ -1,5 +1,5 @@
-"""Right: numbers accounts with itertools.count (next() on it is atomic) and appends without a
-lock; transfer() and total() both take the locks in account-number order."""
+"""itertools.count numbers, locks by number everywhere: accounts numbered by next() on an itertools.count (atomic), appended without a lock;
+transfer() and total() both take the locks in account-number order."""
 
 import threading
 import itertools

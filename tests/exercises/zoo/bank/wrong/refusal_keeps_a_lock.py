@@ -1,6 +1,5 @@
-"""Wrong: transfer() takes both locks with acquire(), and when the source holds too little it
-releases only one of them before raising InsufficientFunds: the next transfer or total() on those
-accounts waits forever for the lock that was never released."""
+"""A refused transfer keeps a lock: transfer() takes both locks with acquire() and releases only
+one before it raises InsufficientFunds, so the next transfer or total() on those accounts waits forever."""
 
 import threading
 import itertools

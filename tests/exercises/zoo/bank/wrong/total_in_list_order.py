@@ -1,6 +1,5 @@
-"""Wrong: numbers accounts with itertools.count and appends them without a lock, so two accounts
-opened at once can be listed out of number order; total() locks them in list order while transfer()
-locks by number, and the two can deadlock."""
+"""total() locks the accounts in list order, transfer() by number: accounts numbered by an
+itertools.count and appended without a lock can be listed out of number order, and the two deadlock."""
 
 import threading
 import itertools

@@ -1,4 +1,4 @@
-"""Wrong: passes the timeout to fetch by position, fetch(url, timeout); a real fetch such as
+"""The timeout goes to fetch by position, fetch(url, timeout): a real fetch such as
 urllib.request.urlopen(url, data, timeout) takes something else second, so every download fails."""
 
 import concurrent.futures

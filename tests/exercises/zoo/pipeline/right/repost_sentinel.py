@@ -1,4 +1,5 @@
-"""Right: one sentinel; each consumer that takes it puts it back for the next one before it stops."""
+"""Queue, one sentinel put back by each consumer: a bounded queue.Queue and one sentinel, which each consumer puts back for the next one
+before it stops."""
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor

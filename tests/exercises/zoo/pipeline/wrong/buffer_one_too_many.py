@@ -1,5 +1,5 @@
-"""Wrong: a buffer of its own (a deque and a Condition) that waits only while it holds more than
-maxsize items, `while len(buf) > maxsize`, so it holds maxsize + 1."""
+"""A buffer of its own (a deque and a Condition) waits only while it holds more than maxsize
+items, `while len(buf) > maxsize`, so it holds maxsize + 1."""
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable

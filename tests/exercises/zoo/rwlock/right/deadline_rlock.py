@@ -1,4 +1,4 @@
-"""Right: an RLock-based Condition, a deadline taken once before each wait loop."""
+"""Condition on an RLock, one deadline per wait: a Condition on an RLock; each acquire takes its deadline once, before its wait loop."""
 import threading
 import time
 from collections.abc import Iterator

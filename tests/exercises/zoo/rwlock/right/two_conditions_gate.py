@@ -1,4 +1,4 @@
-"""Right: two Conditions on one Lock with a writer gate; every wake-up re-checks its predicate."""
+"""Two Conditions and a writer gate: two Conditions on one Lock and a gate for writers; every wake-up checks its predicate again."""
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -1,5 +1,5 @@
-"""Wrong: a writer that gives up wakes one waiter with notify(): of two readers queued behind it,
-one goes in and the other sleeps until someone else leaves."""
+"""A writer that gives up wakes one waiter with notify(): of two readers queued behind it, one
+goes in and the other sleeps until someone else leaves."""
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager

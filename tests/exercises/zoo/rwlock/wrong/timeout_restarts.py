@@ -1,5 +1,5 @@
-"""Wrong: each wait uses the whole timeout again (`if not cond.wait(timeout): return False` in a
-loop): a writer woken when one of two readers leaves waits the full timeout once more."""
+"""Each wait uses the whole timeout again (`if not cond.wait(timeout): return False` in a loop):
+a writer woken when one of two readers leaves waits the full timeout once more."""
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
