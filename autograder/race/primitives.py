@@ -30,6 +30,8 @@ import collections
 import itertools
 import os
 import queue
+import selectors
+import socket
 import sys
 import threading
 import time
@@ -67,6 +69,9 @@ _orig_monotonic_ns = time.monotonic_ns
 _orig_perf_counter_ns = time.perf_counter_ns
 _OrigSimpleQueue = queue.SimpleQueue
 _PySimpleQueue = queue._PySimpleQueue  # type: ignore[attr-defined]
+
+_orig_pipe = os.pipe
+_orig_socketpair = socket.socketpair
 
 _REAL_LOCK_TYPE = type(_orig_allocate_lock())
 _OUT_OF_SCOPE: dict[int, ModuleType] = {}  # id -> module found out of the default scope (see _substitute_and_adopt)
@@ -687,6 +692,82 @@ def _run_hash(self: Any) -> int:
     return value if value is not None else object.__hash__(self)
 
 
+# ------------------------------------------------------------------------- pipes and sockets
+#
+# Some of the standard library waits for a pipe or a socket that another thread of the same program
+# writes to: multiprocessing.pool.ThreadPool's worker handler waits with multiprocessing.connection.wait
+# for its change notifier (a pipe); asyncio's event loop waits in its selector for its self-pipe (a
+# socket pair) that call_soon_threadsafe writes, which is how asyncio.to_thread hands back a result.
+# Those waits block in the kernel, where the engine cannot see them end. When every descriptor a
+# selector waits for is a pipe or socket pair that a thread of this run created (and no process was
+# forked since, whose copies could write to it), only the run's own threads can make it readable: the
+# wait is then modelled, a blocked thread that the engine wakes at its next decision once a
+# non-blocking poll finds something to read, with its timeout on the virtual clock.
+
+
+class WaitingForIO:
+    __slots__ = ("what",)
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def describe(self) -> str:
+        return self.what
+
+
+def _pipe() -> tuple[int, int]:
+    fds = _orig_pipe()
+    run = RUN
+    if run is not None and run.by_ident.get(_get_ident()) is not None:
+        run.own_fds.update(fds)
+    return fds
+
+
+def _socketpair(*args: Any, **kwargs: Any) -> Any:
+    pair = _orig_socketpair(*args, **kwargs)
+    run = RUN
+    if run is not None and run.by_ident.get(_get_ident()) is not None:
+        run.own_fds.update(sock.fileno() for sock in pair)
+    return pair
+
+
+def _note_fork() -> None:
+    if RUN is not None:
+        RUN.forked = True
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_note_fork)
+
+
+def _selector_select(original: Callable[..., Any]) -> Callable[..., Any]:
+    def select(self: Any, timeout: float | None = None) -> Any:
+        run, rec = _current()
+        if rec is None or run.forked:  # type: ignore[union-attr]
+            return original(self, timeout)
+        try:
+            fds = [key.fd for key in self.get_map().values()]
+        except (AttributeError, RuntimeError):
+            return original(self, timeout)
+        own = run.own_fds  # type: ignore[union-attr]
+        if not fds or not all(fd in own for fd in fds):
+            return original(self, timeout)  # something outside the run may make it ready: wait for real
+        deadline = None
+        if timeout is not None and timeout > 0:
+            deadline = run.now() + timeout  # type: ignore[union-attr]
+        waiting = WaitingForIO(f"a pipe or socket to become readable ({type(self).__name__}.select)")
+        while True:
+            ready = original(self, 0)
+            if ready or (timeout is not None and timeout <= 0):
+                return ready
+            if not run.io_wait(rec, lambda: bool(original(self, 0)), waiting, deadline):  # type: ignore[union-attr]
+                return []
+
+    select.__name__ = "select"
+    select.__wrapped__ = original  # type: ignore[attr-defined]
+    return select
+
+
 # ----------------------------------------------------------------------------------------- time
 
 
@@ -842,6 +923,15 @@ class Patcher:
         self._set(queue, "time", _monotonic)
         self._set(threading, "_time", _monotonic)
         self._set(threading.Condition, "wait", _cond_wait)
+        self._set(os, "pipe", _pipe)
+        self._set(socket, "socketpair", _socketpair)
+        for name in ("SelectSelector", "PollSelector", "EpollSelector", "DevpollSelector", "KqueueSelector"):
+            cls = getattr(selectors, name, None)
+            if cls is not None and "select" in vars(cls):
+                self._set(cls, "select", _selector_select(vars(cls)["select"]))
+        base = getattr(selectors, "_PollLikeSelector", None)
+        if base is not None and "select" in vars(base):
+            self._set(base, "select", _selector_select(vars(base)["select"]))
         self._set(threading.Condition, "notify", _cond_notify)
         self._set(threading.Condition, "notify_all", _cond_notify_all)
         self._set(threading.Condition, "notifyAll", _cond_notify_all)

@@ -137,6 +137,11 @@ class Run:
         self.hashes = 0  # creation numbers of threads and futures (see primitives._run_hash)
         self.stubborn_steps = 0  # steps run by threads that swallowed RunAborted
         self.watch = SpinWatch(self)  # busy-waiting, and the verdict when the step budget runs out
+        # threads blocked until a pipe or socket of this run is readable (see primitives._selector_select):
+        # each with a non-blocking poll that says whether its wait is over
+        self.io_polls: dict[ThreadRecord, Callable[[], bool]] = {}
+        self.own_fds: set[int] = set()  # pipes and socket pairs created by this run's threads
+        self.forked = False  # a process was forked during the run: its copies may write to those fds
 
     def now(self) -> float:
         """Virtual seconds since the run began: the steps taken, plus the jumps to timeouts."""
@@ -340,6 +345,8 @@ class Run:
         """With mu held, at a point where a switch can matter: let the strategy choose who runs."""
         if self.steps > self.max_steps:
             self._step_limit(rec)
+        if self.io_polls:
+            self._poll_io()
         if self.next_deadline <= self.clock + self.steps * STEP_COST:
             self._expire(self.now())
         if len(self.runnable) > 1:
@@ -416,8 +423,33 @@ class Run:
             i -= 1
         runnable.insert(i, rec)
 
+    def _poll_io(self) -> None:
+        """With mu held: wake the threads whose pipe or socket became readable (a thread of the run
+        wrote to it: nothing outside the run can, see primitives._selector_select)."""
+        for rec, ready in list(self.io_polls.items()):
+            if rec.state == BLOCKED and ready():
+                self.wake(rec)
+
+    def io_wait(self, rec: ThreadRecord, ready: Callable[[], bool], waiting: Any, deadline: float | None) -> bool:
+        """Block ``rec`` until ``ready()`` or ``deadline`` (virtual); True if it became ready."""
+        self.enter(rec)
+        try:
+            while not ready():
+                if deadline is not None and self.now() >= deadline:
+                    return False
+                self.io_polls[rec] = ready
+                try:
+                    self.block(rec, waiting, deadline)
+                finally:
+                    self.io_polls.pop(rec, None)
+            return True
+        finally:
+            self.leave()
+
     def _next(self, previous: ThreadRecord | None) -> ThreadRecord | None:
         """With mu held: who runs now that ``previous`` blocked or finished."""
+        if self.io_polls:
+            self._poll_io()
         while not self.runnable:
             timed = [r.deadline for r in self.records if r.state == BLOCKED and r.deadline is not None]
             if not timed:

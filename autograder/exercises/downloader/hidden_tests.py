@@ -342,8 +342,9 @@ def test_every_worker_thread_is_joined(student, fake):
         result = student.download_all(list(urls), web, 3, TIMEOUT)
         left = new_threads_alive(before)
         expect(not left, f"{plural(len(left), 'thread was', 'threads were')} still running when download_all "
-                         "returned: shut the pool down (a `with ThreadPoolExecutor(...)` block does) or join every "
-                         "thread you started before you return.", idea="join")
+                         "returned: shut the pool down (a `with ThreadPoolExecutor(...)` block does; a multiprocessing "
+                         "ThreadPool needs pool.close() and pool.join(), its `with` block does not wait) or join "
+                         "every thread you started before you return.", idea="join")
         _check_downloads(result, urls, web, "download_all(5 URLs, n_workers=3)")
 
     _check(body, runs=5, idea="join", what=_escaped("download_all(5 URLs, n_workers=3)"))
