@@ -212,8 +212,6 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
     busy: set[int] = set()
     rewritten: set[int] = set()  # ids of functions whose code or defaults were written (see hook)
     get_ident = _thread.get_ident
-    getpid = os.getpid
-    owner = os.getpid()
     getframe = sys._getframe
     realpath = _real
     maxcount = 200
@@ -423,9 +421,8 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             # functions only, instead of thousands of __code__ reads (each an audit event) after every test
             if _len(rewritten) <= MAX_REWRITES:
                 rewritten.add(_id(args[0]))
-        if getpid() != owner:
-            return  # a forked copy: it can report nothing (the child's plugin ends it), and a fork bomb's
-            # copies must die quickly for the original to meet the process limit
+        # (a forked copy of the child is held to the same rules: it shares the grader's objects, and
+        # what it could read, a hidden suite or the grader's internals, it could hand to the original)
         me = get_ident()
         if me in busy:
             return

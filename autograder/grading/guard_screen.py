@@ -43,6 +43,8 @@ ATTRIBUTES = {
     "getsource": "inspect.getsource", "getsourcefile": "inspect.getsourcefile",
     "gettrace": "sys.gettrace (is the grader tracing?)", "getprofile": "sys.getprofile (is the grader profiling?)",
     "get_tool": "sys.monitoring.get_tool (is the grader watching?)", "LockType": "_thread.LockType",
+    "fork": "os.fork (a copy of the process that runs the tests)",
+    "forkpty": "os.forkpty (a copy of the process that runs the tests)",
 }
 NAMES = ("autograder", "pytest", "_pytest", "hidden_tests", "pluggy", "ChannelPlugin", "Integrity", "solutions/",
          "STUDENT_MODULE")

@@ -314,9 +314,22 @@ class Channel:
         self._dumps = json.dumps
         self._getpid = os.getpid
         self._sign = sign
+        self._close = os.close
+        if hasattr(os, "register_at_fork"):
+            # a forked copy of the child (os.fork, multiprocessing's fork start method) gets neither the
+            # descriptor nor the key: whatever it finds of this object, it cannot sign or send a record
+            os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        fd, self._fd, self._mac = self._fd, -1, None
+        if fd >= 0:
+            try:
+                self._close(fd)
+            except OSError:
+                pass
 
     def send(self, record: Record | dict[str, Any]) -> None:
-        if self._getpid() != self._pid:
+        if self._getpid() != self._pid or self._mac is None:
             return
         data = record if isinstance(record, dict) else record.to_dict()
         payload = self._dumps(data, sort_keys=True, default=str)

@@ -32,6 +32,9 @@ THREAD_ON_IMPORT = {"linecache_poll"}
 # wrong code that hides from the engine rather than from the grader: it must earn no more than the
 # racy counter it is, and nothing flags it (there is nothing to flag)
 HIDES_FROM_THE_ENGINE = {"burn_budget"}
+# attacks made from a forked copy of the child: the copy is refused as the child would be, but only the
+# copy knows it; they earn what their honest code earns, and the static screen flags the fork for review
+FORKED_COPY = {"fork_forge", "fork_leak"}
 
 
 def attack_names() -> list[str]:
@@ -86,7 +89,7 @@ def test_no_attack_earns_more_than_its_honest_code_and_each_is_flagged(graded):
             continue
         if name in UNREFUSED:
             continue
-        if name in THREAD_ON_IMPORT:
+        if name in THREAD_ON_IMPORT or name in FORKED_COPY:
             assert "review: counter.py:" in rows[name]["flags"], (name, "the static screen saw nothing")
             continue
         assert "tampering" in rows[name]["flags"], (name, rows[name]["flags"])
@@ -101,6 +104,9 @@ def test_the_student_is_told_in_plain_words_what_was_refused(graded):
         if name in UNREFUSED or name in HIDES_FROM_THE_ENGINE:
             continue
         feedback = (out / name / "feedback.md").read_text(encoding="utf-8")
+        if name in FORKED_COPY:
+            assert "LEAK<" not in feedback, (name, "a hidden suite reached the feedback")
+            continue
         if name in THREAD_ON_IMPORT:
             assert "started a thread that was still running afterwards" in feedback, name
             assert "LEAK<" not in feedback, (name, "a hidden suite, encoded, reached the feedback")
