@@ -49,7 +49,7 @@ WATCHED = frozenset({
     "object.__getattr__", "object.__setattr__", "sys._getframe", "sys._getframemodulename",
     "sys._current_frames", "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys.settrace",
     "sys.setprofile", "sys.monitoring.register_callback", "sys.addaudithook", "code.__new__", "marshal.loads",
-    "function.__new__", "compile", "open", "cpython.PyInterpreterState_Clear", "sys._current_exceptions",
+    "function.__new__", "compile", "exec", "open", "cpython.PyInterpreterState_Clear", "sys._current_exceptions",
 }) | CTYPES_EVENTS
 
 MONITORING = ("set_events", "set_local_events", "register_callback", "free_tool_id", "use_tool_id",
@@ -207,6 +207,11 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                          if (path := sysconfig.get_paths().get(key))})
     walkers = frozenset({"walk_stack", "walk_tb"})
     threading_file = threading.__file__
+    from autograder.race.scope import claim_student_code
+
+    # the race engine interleaves what is the student's, whatever its name says (a helper module called
+    # hidden_tests.py; source run through exec() as "<string>")
+    claim_student_code(roots=roots, secrets=secret_files)
     compiled: set[str] = set()
     events: list[Refusal] = []
     busy: set[int] = set()
@@ -339,6 +344,12 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                 if culprit is not None:
                     refuse(f"opened {os.path.basename(full)}, a file of the grader's that students may not read",
                            culprit)
+            return
+        if event == "exec":
+            # code the student's own exec() or eval() runs is the student's: the race engine interleaves
+            # it, whatever file name it was compiled under ("<string>" is also what dataclasses use)
+            if behind(frame) is not None and args:
+                claim_student_code(code=args[0])
             return
         if event == "compile":
             culprit = behind(frame)

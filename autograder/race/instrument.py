@@ -23,6 +23,7 @@ from builtins import id as _id
 from typing import Any
 
 from .runtime import RunAborted, ThreadRecord
+from .scope import may_keep
 
 _settrace = sys.settrace
 _gettrace = sys.gettrace
@@ -101,7 +102,8 @@ class SettraceBackend:
 
         def classify(code: Any) -> int:
             kind = kinds[_id(code)] = IN_SCOPE if scope(code) else LIBRARY if library(code) else OUT
-            keep.append(code)
+            if may_keep(code):
+                keep.append(code)
             return kind
 
         def on_behalf(parent: Any) -> bool:

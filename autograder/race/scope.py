@@ -93,7 +93,8 @@ class Scope:
             known = self._lib_code[id(code)] = (
                 self._library and not self(code) and library_file(code.co_filename)
             )
-            self._keep.append(code)
+            if may_keep(code):
+                self._keep.append(code)
         return known
 
     def on_behalf(self, frame: Any) -> bool:
@@ -120,8 +121,9 @@ class Scope:
     def __call__(self, code: CodeType) -> bool:
         known = self._by_code.get(id(code))
         if known is None:
-            known = self._by_code[id(code)] = self.file(code.co_filename)
-            self._keep.append(code)
+            known = self._by_code[id(code)] = self.file(code.co_filename) or (self.default and claimed_code(code))
+            if may_keep(code):
+                self._keep.append(code)
         return known
 
     def visible(self, code: CodeType) -> bytes:
@@ -134,7 +136,8 @@ class Scope:
                     continue
                 marks[ins.offset // 2] = 1
             table = self._visible[id(code)] = bytes(marks)
-            self._keep.append(code)
+            if may_keep(code):
+                self._keep.append(code)
         return table
 
 
@@ -227,41 +230,99 @@ _DEFAULT_DIRS: list[str] | None = None
 _USER_PSEUDO_FILES = ("<doctest", "<ipython-input", "<stdin>", "<console")
 
 
-_DEFAULT_VERDICTS: dict[str, bool] = {}  # filename -> default_predicate(filename), for the process
+def _defaults() -> tuple[Callable[[str], bool], Callable[[], None], Callable[..., None], Callable[[CodeType], bool],
+                         Callable[[CodeType], bool]]:
+    """The default predicate, with its memo and what the grader told it of the student's code.
+
+    All of it lives in this closure, not in module globals, so that code under test that reaches this
+    module cannot rewrite a verdict (the functions themselves are in the grader's integrity snapshot)."""
+    verdicts: dict[str, bool] = {}  # filename -> _default_predicate(filename), for the process
+    student: dict[str, Any] = {"roots": (), "secrets": frozenset(), "secret_names": frozenset()}
+    kept: dict[str, bool] = {}  # co_filename -> whether the engine may hold its code objects
+    claimed: dict[int, CodeType] = {}  # id -> code object the student's own exec() ran (kept: no id reuse)
+
+    def default_predicate(filename: str) -> bool:
+        """True for the student's and the test author's code; False for libraries and the grader."""
+        # the student's own files come first: no rule about names (a helper called hidden_tests.py)
+        # and no memo can take them out of the interleaving
+        if filename.startswith(student["roots"]):
+            return True
+        known = verdicts.get(filename)
+        if known is None:
+            # every explore() makes a new Scope, and each one asks about every loaded module: without
+            # this memo each call spent ~20 ms in os.path.realpath
+            known = verdicts[filename] = _default_predicate(filename, student["roots"])
+        return known
+
+    def warm_default_verdicts() -> None:
+        """Decide :func:`default_predicate` now for every module loaded so far (a pre-importing parent
+        calls this, so that the processes it forks share the answers)."""
+        for module in list(sys.modules.values()):
+            filename = getattr(module, "__file__", None)
+            if isinstance(filename, str):
+                default_predicate(filename)
+
+    def claim_student_code(*, roots: Iterable[str] = (), code: CodeType | None = None,
+                           secrets: Iterable[str] = ()) -> None:
+        """What the grader's guard knows to be the student's: the folders of the submission (as given
+        and as real paths), and each code object student code ran through exec() or eval() (source run
+        that way is "<string>", as is the code dataclasses and namedtuple generate): both are always in
+        scope, with every function defined inside. Called before any student code runs, and by the
+        guard at each such exec."""
+        secrets = [str(f) for f in secrets]
+        if secrets:
+            # files whose code the engine must not hold in its caches, where code under test could read
+            # its constants (a hidden suite): their modules live as long as the process, so an id of
+            # theirs is never reused and needs no reference to pin it
+            given = set(secrets) | {os.path.realpath(f) for f in secrets}
+            student["secrets"] = student["secrets"] | given
+            student["secret_names"] = student["secret_names"] | {os.path.basename(f) for f in given}
+            kept.clear()
+        if roots:
+            given = {str(r).rstrip(os.sep) + os.sep for r in roots}
+            given |= {os.path.realpath(r).rstrip(os.sep) + os.sep for r in roots}
+            student["roots"] = tuple(sorted(set(student["roots"]) | given))
+        pending = [code] if isinstance(code, CodeType) else []
+        while pending:
+            one = pending.pop()
+            if id(one) not in claimed:
+                claimed[id(one)] = one
+                pending.extend(c for c in one.co_consts if isinstance(c, CodeType))
+
+    def claimed_code(code: CodeType) -> bool:
+        return claimed.get(id(code)) is code
+
+    def may_keep(code: CodeType) -> bool:
+        """Whether the engine's caches may hold ``code`` (not when it is a hidden suite's)."""
+        filename = code.co_filename
+        known = kept.get(filename)
+        if known is None:
+            known = kept[filename] = not (os.path.basename(filename) in student["secret_names"] and (
+                filename in student["secrets"] or os.path.realpath(filename) in student["secrets"]))
+        return known
+
+    return default_predicate, warm_default_verdicts, claim_student_code, claimed_code, may_keep
 
 
-def default_predicate(filename: str) -> bool:
-    """True for the student's and the test author's code; False for libraries and the grader."""
-    known = _DEFAULT_VERDICTS.get(filename)
-    if known is None:
-        # every explore() makes a new Scope, and each one asks about every loaded module: without
-        # this memo each call spent ~20 ms in os.path.realpath
-        known = _DEFAULT_VERDICTS[filename] = _default_predicate(filename)
-    return known
+default_predicate, warm_default_verdicts, claim_student_code, claimed_code, may_keep = _defaults()
 
 
-def warm_default_verdicts() -> None:
-    """Decide :func:`default_predicate` now for every module loaded so far (a pre-importing parent
-    calls this, so that the processes it forks share the answers)."""
-    for module in list(sys.modules.values()):
-        filename = getattr(module, "__file__", None)
-        if isinstance(filename, str):
-            default_predicate(filename)
-
-
-def _default_predicate(filename: str) -> bool:
+def _default_predicate(filename: str, student_roots: tuple[str, ...] = ()) -> bool:
     global _DEFAULT_DIRS
+    if filename.startswith("<"):
+        # "<string>" is code generated by the standard library (dataclasses, namedtuple) as well as
+        # exec'd source (what the student's own exec() ran is claimed, see claim_student_code);
+        # doctests, IPython cells and stdin are the student's.
+        return filename.startswith(_USER_PSEUDO_FILES)
+    path = os.path.realpath(filename)
+    if student_roots and (path + os.sep).startswith(student_roots):
+        return True
     if os.path.basename(filename) == "hidden_tests.py":
         # a hidden suite kept outside the package (an instructor's course folder) is the grader's code
         # too: its lines never go into a student's interleaving
         return False
-    if filename.startswith("<"):
-        # "<string>" is code generated by the standard library (dataclasses, namedtuple) as well as
-        # exec'd source; doctests, IPython cells and stdin are the student's.
-        return filename.startswith(_USER_PSEUDO_FILES)
     if _DEFAULT_DIRS is None:
         _DEFAULT_DIRS = _library_dirs()
-    path = os.path.realpath(filename)
     for base in _DEFAULT_DIRS:
         if path == base or path.startswith(base + os.sep):
             return False

@@ -262,3 +262,58 @@ def test_a_run_puts_its_caller_and_threads_on_one_cpu_as_batch_threads_and_resto
         assert {policy for _, policy in seen} == {os.SCHED_BATCH}
     assert os.sched_getaffinity(0) == before_cpus
     assert os.sched_getscheduler(0) == before_policy
+
+
+def test_what_the_grader_claims_as_the_students_is_interleaved_whatever_its_name(tmp_path):
+    # a helper module of the student's named hidden_tests.py, and source the student ran through exec()
+    # ("<string>", like the code dataclasses generate): both are the student's, and their races count.
+    # (In a fresh interpreter: a claim lasts as long as the process.)
+    import subprocess
+    import sys
+    import textwrap
+
+    racy = textwrap.dedent("""
+        import threading
+
+        def count(n_threads=2, n=50):
+            box = [0]
+
+            def work():
+                for _ in range(n):
+                    box[0] += 1
+
+            threads = [threading.Thread(target=work) for _ in range(n_threads)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return box[0]
+        """)
+    (tmp_path / "hidden_tests.py").write_text(racy, encoding="utf-8")
+    script = textwrap.dedent(f"""
+        import sys, types
+        sys.path.insert(0, {str(tmp_path)!r})
+        from autograder import race
+        from autograder.race.scope import claim_student_code, default_predicate
+        import hidden_tests
+        before = default_predicate(hidden_tests.__file__)
+        claim_student_code(roots=[{str(tmp_path)!r}])
+        execd = types.ModuleType("execd")
+        code = compile({racy!r}, "<string>", "exec")
+        claim_student_code(code=code)  # what the guard does when student code runs exec(source)
+        exec(code, vars(execd))
+        for module in (hidden_tests, execd):
+            outcome = race.explore(lambda: module.count() == 100 or 1 / 0, seed=1, runs=50)
+            print(module.__name__, outcome.kind)
+        print("before", before)
+        """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["hidden_tests", "exception", "execd", "exception", "before", "False"], done.stdout
+
+
+def test_the_default_verdicts_cannot_be_rewritten_through_the_module():
+    from autograder.race import scope
+
+    assert not any(isinstance(value, dict) and value and all(isinstance(k, str) for k in value)
+                   and all(isinstance(v, bool) for v in value.values()) for value in vars(scope).values())
