@@ -393,20 +393,57 @@ def find_pids_parent() -> tuple[str, str] | None:
     return None
 
 
-class PidsCgroup:
-    """One child's cgroup: a ``pids.max`` for it and all it spawns, and a way to kill them all."""
+def find_memory_parent(pids: tuple[str, str] | None) -> str | None:
+    """The folder to create per-child memory cgroups in: cgroup v1's own ``memory`` hierarchy, or, on
+    cgroup v2, the pids parent itself once ``+memory`` is enabled there. None where it cannot be used."""
+    if pids is not None and pids[0] == "v2":
+        parent = pids[1]
+        try:
+            if "memory" not in Path(parent, "cgroup.controllers").read_text(encoding="utf-8").split():
+                return None
+            if "memory" not in Path(parent, "cgroup.subtree_control").read_text(encoding="utf-8").split():
+                Path(parent, "cgroup.subtree_control").write_text("+memory", encoding="utf-8")
+        except OSError:
+            return None
+        return parent
+    own = _own_cgroups()
+    for root, point, fstype, options in _mountinfo():
+        if fstype == "cgroup" and "memory" in options and "memory" in own:
+            parent = _under_mount(root, point, own["memory"])
+            if os.access(parent, os.W_OK) and os.path.isfile(os.path.join(parent, "memory.limit_in_bytes")):
+                return parent
+    return None
 
-    def __init__(self, path: str, version: str) -> None:
+
+class PidsCgroup:
+    """One child's cgroup: a ``pids.max`` for it and all it spawns, and a way to kill them all; where a
+    memory controller can be used, also one memory budget for the child and every process it forks
+    (a per-process address-space limit is multiplied by each fork)."""
+
+    def __init__(self, path: str, version: str, memory_path: str | None = None) -> None:
         self.path = path
         self.version = version
+        self.memory_path = memory_path  # cgroup v1: the group of the same name in the memory hierarchy
 
     @classmethod
-    def create(cls, parent: str, version: str, limit: int) -> PidsCgroup:
-        path = os.path.join(parent, f"{group_prefix(os.getpid())}{os.urandom(6).hex()}")
+    def create(cls, parent: str, version: str, limit: int, memory: tuple[str, int] | None = None) -> PidsCgroup:
+        """``memory``: (the memory parent from :func:`find_memory_parent`, the budget in bytes)."""
+        name = f"{group_prefix(os.getpid())}{os.urandom(6).hex()}"
+        path = os.path.join(parent, name)
         os.mkdir(path)
         group = cls(path, version)
         try:
             Path(path, "pids.max").write_text(str(limit), encoding="utf-8")
+            if memory is not None:
+                memory_parent, budget = memory
+                if version == "v2":
+                    Path(path, "memory.max").write_text(str(budget), encoding="utf-8")
+                    if Path(path, "memory.swap.max").exists():
+                        Path(path, "memory.swap.max").write_text("0", encoding="utf-8")
+                else:
+                    group.memory_path = os.path.join(memory_parent, name)
+                    os.mkdir(group.memory_path)
+                    Path(group.memory_path, "memory.limit_in_bytes").write_text(str(budget), encoding="utf-8")
         except OSError:
             group.remove()
             raise
@@ -414,6 +451,8 @@ class PidsCgroup:
 
     def add(self, pid: int) -> None:
         Path(self.path, "cgroup.procs").write_text(str(pid), encoding="utf-8")
+        if self.memory_path is not None:
+            Path(self.memory_path, "cgroup.procs").write_text(str(pid), encoding="utf-8")
 
     def pids(self) -> list[int]:
         try:
@@ -445,17 +484,21 @@ class PidsCgroup:
     def remove(self, wait: float = 2.0) -> bool:
         """Remove the (empty) group; killed processes that are not yet reaped can delay it a little."""
         deadline = time.monotonic() + wait
-        while True:
-            try:
-                os.rmdir(self.path)
-                return True
-            except FileNotFoundError:
-                return True
-            except OSError as exc:
-                if exc.errno != errno.EBUSY or time.monotonic() >= deadline:
-                    return False
-            self.kill_all(attempts=1)
-            time.sleep(0.02)
+        for path in (self.path, self.memory_path):
+            if path is None:
+                continue
+            while True:
+                try:
+                    os.rmdir(path)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError as exc:
+                    if exc.errno != errno.EBUSY or time.monotonic() >= deadline:
+                        return False
+                self.kill_all(attempts=1)
+                time.sleep(0.02)
+        return True
 
 
 def _pid_namespace() -> int:

@@ -21,6 +21,7 @@ import os
 import site
 import sys
 import sysconfig
+import types
 from collections.abc import Callable, Iterable
 from types import CodeType, FrameType
 from typing import Any
@@ -186,16 +187,25 @@ _EXCLUDED: dict[str, str] = {
     "ntpath": "path arithmetic on strings", "genericpath": "path arithmetic on strings",
 }
 
+_EXCLUDED_NAMES = types.MappingProxyType(dict(_EXCLUDED))  # what the decisions read: nobody can add to it
 _STDLIB_DIR = os.path.realpath(os.path.dirname(os.__file__))
-_LIBRARY_VERDICTS: dict[str, bool] = {}  # filename -> is interleavable standard-library code
 
 
-def library_file(filename: str) -> bool:
-    """Is ``filename`` pure-Python standard library that may be interleaved on behalf of user code?"""
-    known = _LIBRARY_VERDICTS.get(filename)
-    if known is None:
-        known = _LIBRARY_VERDICTS[filename] = _library_file(filename)
-    return known
+def _library_verdicts() -> Callable[[str], bool]:
+    verdicts: dict[str, bool] = {}  # filename -> is interleavable standard-library code (in a closure:
+    # code under test that reaches this module cannot rewrite an answer)
+
+    def library_file(filename: str) -> bool:
+        """Is ``filename`` pure-Python standard library that may be interleaved on behalf of user code?"""
+        known = verdicts.get(filename)
+        if known is None:
+            known = verdicts[filename] = _library_file(filename)
+        return known
+
+    return library_file
+
+
+library_file = _library_verdicts()
 
 
 def _library_file(filename: str) -> bool:
@@ -219,9 +229,9 @@ def _library_file(filename: str) -> bool:
     return _module_allowed(parts)
 
 
-def _module_allowed(parts: list[str]) -> bool:
+def _module_allowed(parts: list[str], _excluded: Any = _EXCLUDED_NAMES) -> bool:
     for i in range(1, len(parts) + 1):
-        if ".".join(parts[:i]) in _EXCLUDED:
+        if ".".join(parts[:i]) in _excluded:
             return False
     return True
 

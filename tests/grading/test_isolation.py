@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -114,6 +115,41 @@ def test_as_root_without_a_user_change_the_pids_cgroup_still_bounds_processes(tm
     assert out.count("Importing counter.py failed with BlockingIOError") == 3, out
     assert "[ran out of time]" not in out
     assert pids_groups_of(proc.pid) == []  # every group emptied (removal needs that) and removed
+
+
+FORKS_THAT_EAT = """
+import json
+import os
+
+sizes = []
+for _ in range(3):
+    pid = os.fork()
+    if pid == 0:
+        try:
+            block = bytearray(900 * 1024 * 1024)
+            block[::4096] = b"x" * len(range(0, len(block), 4096))  # every page really used
+        finally:
+            os._exit(0)
+    sizes.append(pid)
+statuses = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in sizes]
+raise RuntimeError("FORKS " + json.dumps(statuses))
+"""
+
+
+@needs_root
+def test_the_processes_a_child_forks_share_its_memory_budget(tmp_path):
+    # each fork may use the whole address-space limit (RLIMIT_AS counts one process); three that each
+    # fill 900 MB would hold 2.7 GB. With a memory cgroup the child and its forks share the child's
+    # 2 GiB, so the kernel kills at least one of them.
+    iso = sandbox.isolation()
+    if iso.memory is None:
+        pytest.skip(f"no memory cgroup here: {iso.problems}")
+    work = tmp_path / "student"
+    work.mkdir()
+    (work / "counter.py").write_text(FORKS_THAT_EAT, encoding="utf-8")
+    done = run_cli("check", "counter", *ONE_TEST, cwd=work)
+    statuses = reported(done.stdout, "FORKS")
+    assert len(statuses) == 3 and -signal.SIGKILL in statuses, statuses
 
 
 @needs_root

@@ -312,8 +312,21 @@ def test_what_the_grader_claims_as_the_students_is_interleaved_whatever_its_name
     assert done.stdout.split() == ["hidden_tests", "exception", "execd", "exception", "before", "False"], done.stdout
 
 
-def test_the_default_verdicts_cannot_be_rewritten_through_the_module():
-    from autograder.race import scope
+def test_the_scope_decisions_cannot_be_rewritten_through_the_module():
+    # code under test can reach autograder.race.scope through sys.modules: its memos live in closures,
+    # and the list of modules never interleaved is read through a read-only view bound at import
+    import subprocess
+    import sys
+    import textwrap
 
-    assert not any(isinstance(value, dict) and value and all(isinstance(k, str) for k in value)
-                   and all(isinstance(v, bool) for v in value.values()) for value in vars(scope).values())
+    script = textwrap.dedent("""
+        import collections, sys
+        from autograder.race import scope
+        memos = [name for name, value in vars(scope).items() if isinstance(value, dict) and value
+                 and all(isinstance(v, bool) for v in value.values())]
+        scope._EXCLUDED["collections"] = "rewritten"
+        print(memos, scope.library_file(collections.__file__))
+        """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "True"], done.stdout

@@ -22,6 +22,7 @@ class Isolation:
     drop: bool = False  # children become a fresh unprivileged user
     namespaces: bool = False  # ...in private mount and network namespaces with a rebuilt view
     cgroup: tuple[str, str] | None = None  # (v1 or v2, parent folder) of the per-child pids cgroups
+    memory: str | None = None  # parent folder of the per-child memory cgroups (v2: the pids parent)
     problems: tuple[str, ...] = ()  # what is weaker than the full sandbox, and why
     portable: bool = False  # the portable runner (Windows, macOS, AUTOGRADER_PORTABLE): no POSIX process control
 
@@ -83,6 +84,7 @@ def _decide() -> Isolation:
     linux = sys.platform.startswith("linux")
     problems: list[str] = []
     cgroup = None
+    memory = None
     if os.environ.get("AUTOGRADER_NO_CGROUP"):
         problems.append("AUTOGRADER_NO_CGROUP is set, so no pids cgroup bounds a fork bomb")
     elif not linux:
@@ -91,6 +93,11 @@ def _decide() -> Isolation:
         cgroup, why = _probe_cgroup()
         if cgroup is None:
             problems.append(f"no usable pids cgroup ({why})")
+        else:
+            memory, why = _probe_memory(cgroup)
+            if memory is None:
+                problems.append(f"no usable memory cgroup ({why}), so each process a child forks may use "
+                                "the whole memory limit")
     drop = namespaces = False
     if os.environ.get("AUTOGRADER_NO_SETUID"):
         problems.append("AUTOGRADER_NO_SETUID is set, so student code runs as root")
@@ -114,7 +121,8 @@ def _decide() -> Isolation:
         problems.append("processes are bounded by RLIMIT_NPROC of the sandbox user instead")
     elif not drop and cgroup is None:
         problems.append("nothing but the time limits stops a fork bomb")
-    return Isolation(root=True, drop=drop, namespaces=namespaces, cgroup=cgroup, problems=tuple(problems))
+    return Isolation(root=True, drop=drop, namespaces=namespaces, cgroup=cgroup, memory=memory,
+                     problems=tuple(problems))
 
 
 def announce(*, unprivileged_too: bool) -> None:
@@ -147,6 +155,20 @@ def _probe_cgroup() -> tuple[tuple[str, str] | None, str]:
         group = isolation_mod.PidsCgroup.create(found[1], found[0], 8)
         group.remove()
         return found, ""
+    except OSError as exc:
+        return None, str(exc)
+
+
+def _probe_memory(cgroup: tuple[str, str]) -> tuple[str | None, str]:
+    try:
+        parent = isolation_mod.find_memory_parent(cgroup)
+        if parent is None:
+            return None, "no memory controller this process may use"
+        if cgroup[0] == "v1":
+            isolation_mod.reap_stale(parent, "v1")
+        group = isolation_mod.PidsCgroup.create(cgroup[1], cgroup[0], 8, memory=(parent, 64 * 1024 * 1024))
+        group.remove()
+        return parent, ""
     except OSError as exc:
         return None, str(exc)
 

@@ -307,7 +307,9 @@ def _new_cgroup(iso: Isolation, limits: Limits) -> isolation_mod.PidsCgroup | No
     if iso.cgroup is None:
         return None
     try:
-        return isolation_mod.PidsCgroup.create(iso.cgroup[1], iso.cgroup[0], limits.processes)
+        # the child and every process it forks share one memory budget: RLIMIT_AS counts each alone
+        memory = (iso.memory, limits.memory_bytes) if iso.memory is not None else None
+        return isolation_mod.PidsCgroup.create(iso.cgroup[1], iso.cgroup[0], limits.processes, memory=memory)
     except OSError as exc:
         warn_once(f"could not create a pids cgroup ({exc}); a child runs without one")
         return None
