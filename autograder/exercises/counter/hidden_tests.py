@@ -242,12 +242,13 @@ def test_count_concurrently_runs_threads_at_the_same_time(student, monkeypatch):
     """count_concurrently really runs n_threads threads, at the same time."""
     calls = []
     original = student.Counter.increment
+    pause = [0.01]
 
     def recording_increment(self, *args, **kwargs):
         me = threading.current_thread()
         alive = [t for t in {c[0] for c in calls} | {me} if t.is_alive()]
         calls.append((me, len(alive)))
-        time.sleep(0.01)  # the engine's virtual clock: the other threads get going meanwhile
+        time.sleep(pause[0])  # the engine's virtual clock: the other threads get going meanwhile
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(student.Counter, "increment", recording_increment)
@@ -266,8 +267,26 @@ def test_count_concurrently_runs_threads_at_the_same_time(student, monkeypatch):
         expect(max(count for _, count in calls) >= 2,
                "Your threads ran one after another, never at the same time: start them all, then join them.",
                idea="real-concurrency")
+        # more threads than any default pool has (ThreadPoolExecutor() takes at most 32 workers, and
+        # fewer on most machines): each of the n_threads must be a thread of its own, on every machine
+        # each increment takes a second, far longer than starting every thread takes (also on the engine's
+        # clock, where starting one costs about 4 ms): a pool of n_threads workers is never idle meanwhile,
+        # so it starts one thread per task, as it does for real
+        calls.clear()
+        pause[0] = 1.0
+        student.count_concurrently(MANY_THREADS, 1)
+        pause[0] = 0.01
+        workers = {thread for thread, _ in calls}
+        expect(len(workers) == MANY_THREADS,
+               f"count_concurrently({MANY_THREADS}, 1) should start {MANY_THREADS} threads, one for each of "
+               f"n_threads; {len(workers)} thread(s) called increment(). A ThreadPoolExecutor() without "
+               "max_workers has at most 32 workers (on a small machine, 5 or 6): give it max_workers=n_threads, "
+               "or start the threads yourself.", idea="real-concurrency")
 
     race_check(body, runs=3)
+
+
+MANY_THREADS = 40
 
 
 @pytest.mark.points(2)
