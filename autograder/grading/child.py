@@ -99,6 +99,16 @@ def _watched(value: Any) -> bool:
                               staticmethod, classmethod, types.ModuleType))
 
 
+# the grader's own constants (the engine's step cost and opcode sets, a suite helper's accepted types,
+# the budget a check retries with): rebinding one changes verdicts without replacing any function
+_CONSTANT_TYPES = (int, float, complex, str, bytes, frozenset, tuple)
+
+
+def _grader_constant(module: str, attr: str, value: Any) -> bool:
+    return (module == "autograder" or module.startswith("autograder.")) and isinstance(value, _CONSTANT_TYPES) \
+        and not (attr.startswith("__") and attr.endswith("__"))
+
+
 def _resolve(obj: Any, suffix: str) -> Any:
     for part in suffix.strip(".").split("."):
         if part.startswith("__closure__["):
@@ -132,11 +142,14 @@ class Integrity:
             self._modules[name] = module
             for attr, value in list(vars(module).items()):
                 if not _watched(value):
+                    if _grader_constant(name, attr, value):
+                        self._entries.append((f"{name}.{attr}", module, attr, value))
                     continue
                 self._entries.append((f"{name}.{attr}", module, attr, value))
                 if isinstance(value, type) and getattr(value, "__module__", "") == name:
                     for member, inner in list(vars(value).items()):
-                        if isinstance(inner, (types.FunctionType, property, staticmethod, classmethod)):
+                        if isinstance(inner, (types.FunctionType, property, staticmethod, classmethod)) or \
+                                _grader_constant(name, member, inner):
                             self._entries.append((f"{name}.{attr}.{member}", value, member, inner))
         for attr, value in vars(builtins).items():
             if _watched(value):
@@ -641,6 +654,9 @@ def main() -> None:
     channel = Channel(channel_fd, key)
     del key
     import autograder.race  # noqa: F401 - loaded before student code so that it is in the snapshot
+    from autograder.race.scope import warm_default_verdicts
+
+    warm_default_verdicts()  # which folders are libraries', decided before student code runs
     import autograder.testing.plugin  # noqa: F401
 
     watch = guard_hooks.prepare(config)  # the audit hook: before any student code runs

@@ -180,6 +180,8 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
     secret_caches = tuple(os.path.join(os.path.dirname(f), "__pycache__",
                                        os.path.splitext(os.path.basename(f))[0] + ".")
                           for f in secret_files if f.endswith(".py"))
+    secret_cache_names = tuple(os.path.splitext(os.path.basename(f))[0] + "." for f in secret_files
+                               if f.endswith(".py"))  # hidden_tests.cpython-311.pyc, relative to a dir_fd
     helper_files = frozenset(_real(m.__file__) for m in (inspect, bdb) if getattr(m, "__file__", None)) | frozenset(
         m.__file__ for m in (inspect, bdb) if getattr(m, "__file__", None))
     try:
@@ -339,6 +341,13 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             full = realpath(path)
             secret = full in secret_files or full.startswith(secret_dirs) or full.startswith(secret_caches) or (
                 full.startswith("/proc/") and full.endswith(("/mem", "/environ")))
+            if not secret and not os.path.isabs(path):
+                # os.open(name, dir_fd=fd) raises this event with the name alone, relative to a folder it
+                # does not say: a relative name that is the end of a secret path is refused as that path
+                tail = os.sep + os.path.normpath(path).lstrip(os.sep)
+                secret = any(f.endswith(tail) for f in secret_files) or any(
+                    d.rstrip(os.sep).endswith(tail) or tail.startswith(os.sep + os.path.basename(d.rstrip(os.sep)) + os.sep)
+                    for d in secret_dirs) or os.path.basename(path).startswith(secret_cache_names)
             if secret:
                 culprit = on_stack(frame)
                 if culprit is not None:
@@ -346,10 +355,14 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                            culprit)
             return
         if event == "exec":
-            # code the student's own exec() or eval() runs is the student's: the race engine interleaves
-            # it, whatever file name it was compiled under ("<string>" is also what dataclasses use)
-            if behind(frame) is not None and args:
-                claim_student_code(code=args[0])
+            # code made from a string (no file of its own) that runs while student code is on the stack is
+            # the student's: the student's exec() or eval(), an importlib loader of theirs fed a string, the
+            # methods dataclasses and namedtuple generate for their classes. The race engine interleaves
+            # it, although its "<string>" is also the name of code the standard library makes for the grader
+            code = args[0] if args else None
+            name = getattr(code, "co_filename", "")
+            if name.startswith("<") and not name.startswith("<frozen") and on_stack(frame) is not None:
+                claim_student_code(code=code)
             return
         if event == "compile":
             culprit = behind(frame)

@@ -126,6 +126,9 @@ class _Screen(ast.NodeVisitor):
             self.add(node, f"assigns {node.attr}")
         if isinstance(node.ctx, (ast.Store, ast.Del)) and dotted.startswith(("sys.", "builtins.")):
             self.add(node, f"assigns {dotted}")
+        if isinstance(node.ctx, (ast.Store, ast.Del)) and isinstance(node.value, ast.Subscript) and (
+                _dotted(node.value.value).split(".")[-1] == "modules"):
+            self.add(node, "assigns an attribute of a module taken from sys.modules")
         self.generic_visit(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
