@@ -31,9 +31,12 @@ def test_a_failure_shows_feedback_and_a_command_that_replays_it(tmp_path):
     assert command.startswith("autograder check counter mine.py --seed 4 --test test_")
     replay = run_cli(*command.split()[1:], cwd=tmp_path)
     assert replay.returncode == 1
-    failure = done.stdout.split("FAIL  ", 1)[1].split("\n\n\n", 1)[0]
-    replayed = replay.stdout.split("FAIL  ", 1)[1].split("\n\n\n", 1)[0]
-    assert replayed.strip().splitlines()[:40] == failure.strip().splitlines()[:40]
+    def first_failure(text: str) -> list[str]:
+        # up to the next test's line (two failures in a row), or the blank lines before the summary
+        block = re.split(r"\n(?:FAIL|PASS)  |\n\n\n", text.split("FAIL  ", 1)[1], maxsplit=1)[0]
+        return block.strip().splitlines()[:40]
+
+    assert first_failure(replay.stdout) == first_failure(done.stdout)
 
 
 def test_hidden_failures_from_grading_replay_with_check_hidden(tmp_path):

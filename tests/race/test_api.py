@@ -294,7 +294,9 @@ def test_what_the_grader_claims_as_the_students_is_interleaved_whatever_its_name
         import sys, types
         sys.path.insert(0, {str(tmp_path)!r})
         from autograder import race
+        from autograder.race import scope
         from autograder.race.scope import claim_student_code, default_predicate
+        scope._TEMP_DIRS = ()  # as if tmp_path were not a temporary folder (its own rule is tested below)
         import hidden_tests
         before = default_predicate(hidden_tests.__file__)
         claim_student_code(roots=[{str(tmp_path)!r}])
@@ -330,3 +332,13 @@ def test_the_scope_decisions_cannot_be_rewritten_through_the_module():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[]", "True"], done.stdout
+
+
+def test_code_in_a_temporary_folder_is_in_scope_whatever_its_path_says(tmp_path):
+    from autograder.race.scope import default_predicate
+
+    for name in ("site-packages/impl.py", "lib/python3.11/dist-packages/impl.py", "x/hidden_tests.py"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x = 1\n", encoding="utf-8")
+        assert default_predicate(str(path)), name
