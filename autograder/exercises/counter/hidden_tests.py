@@ -253,11 +253,19 @@ def test_count_concurrently_runs_threads_at_the_same_time(student, monkeypatch):
 
     monkeypatch.setattr(student.Counter, "increment", recording_increment)
 
-    def body():
+    def counted(n_threads: int, increments: int) -> set:
+        """The threads that called increment() during count_concurrently(n_threads, increments), and
+        after it (a thread it did not wait for is another test's business: it is waited for here)."""
         calls.clear()
+        before = set(threading.enumerate())
+        student.count_concurrently(n_threads, increments)
+        for straggler in [t for t in threading.enumerate() if t not in before]:
+            straggler.join()
+        return {thread for thread, _ in calls}
+
+    def body():
         main = threading.current_thread()
-        student.count_concurrently(3, 4)
-        workers = {thread for thread, _ in calls}
+        workers = counted(3, 4)
         expect(main not in workers,
                "count_concurrently did the increments in the calling thread: call start(), not run(), "
                "so each thread does its share.", idea="real-concurrency")
@@ -272,11 +280,9 @@ def test_count_concurrently_runs_threads_at_the_same_time(student, monkeypatch):
         # each increment takes a second, far longer than starting every thread takes (also on the engine's
         # clock, where starting one costs about 4 ms): a pool of n_threads workers is never idle meanwhile,
         # so it starts one thread per task, as it does for real
-        calls.clear()
         pause[0] = 1.0
-        student.count_concurrently(MANY_THREADS, 1)
+        workers = counted(MANY_THREADS, 1)
         pause[0] = 0.01
-        workers = {thread for thread, _ in calls}
         expect(len(workers) == MANY_THREADS,
                f"count_concurrently({MANY_THREADS}, 1) should start {MANY_THREADS} threads, one for each of "
                f"n_threads; {len(workers)} thread(s) called increment(). A ThreadPoolExecutor() without "
