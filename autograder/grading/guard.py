@@ -49,7 +49,8 @@ WATCHED = frozenset({
     "object.__getattr__", "object.__setattr__", "sys._getframe", "sys._getframemodulename",
     "sys._current_frames", "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys.settrace",
     "sys.setprofile", "sys.monitoring.register_callback", "sys.addaudithook", "code.__new__", "marshal.loads",
-    "function.__new__", "compile", "exec", "open", "cpython.PyInterpreterState_Clear", "sys._current_exceptions",
+    "function.__new__", "compile", "exec", "open", "os.symlink", "os.link", "cpython.PyInterpreterState_Clear",
+    "sys._current_exceptions",
 }) | CTYPES_EVENTS
 
 MONITORING = ("set_events", "set_local_events", "register_callback", "free_tool_id", "use_tool_id",
@@ -309,6 +310,10 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             return is_student(getattr(module, "__file__", "") or "")
         return is_student(getattr(code, "co_filename", ""))
 
+    def is_secret_path(full: str) -> bool:
+        return full in secret_files or full.startswith(secret_dirs) or full.startswith(secret_caches) or (
+            full.startswith("/proc/") and full.endswith(("/mem", "/environ")))
+
     def decide(event: str, args: tuple[Any, ...]) -> None:
         frame = getframe(2)
         if event == "object.__getattr__":
@@ -332,6 +337,18 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                     refuse(f"replaced {attr} of {getattr(args[0], '__qualname__', type(args[0]).__name__)}, "
                            "which is not yours", culprit)
             return
+        if event in ("os.symlink", "os.link"):
+            # a link made to a secret file could be opened by a name that says nothing (relative to a
+            # folder descriptor, where this hook cannot follow it)
+            target = args[0] if args else None
+            if isinstance(target, bytes):
+                target = os.fsdecode(target)
+            if isinstance(target, str) and is_secret_path(realpath(target)):
+                culprit = on_stack(frame)
+                if culprit is not None:
+                    refuse(f"made a link to {os.path.basename(target)}, a file of the grader's that students may "
+                           "not read", culprit)
+            return
         if event == "open":
             path = args[0] if args else None
             if isinstance(path, bytes):
@@ -339,8 +356,7 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             if not isinstance(path, str):
                 return
             full = realpath(path)
-            secret = full in secret_files or full.startswith(secret_dirs) or full.startswith(secret_caches) or (
-                full.startswith("/proc/") and full.endswith(("/mem", "/environ")))
+            secret = is_secret_path(full)
             if not secret and not os.path.isabs(path):
                 # os.open(name, dir_fd=fd) raises this event with the name alone, relative to a folder it
                 # does not say: a relative name that is the end of a secret path is refused as that path
