@@ -27,7 +27,7 @@ import time
 import pytest
 
 from autograder.exercises.harness import fail, new_threads_alive, plain, plural, solo
-from autograder.testing import expect, race_check
+from autograder.testing import Mistake, expect, race_check
 
 STUDENT_MODULE = "counter"
 
@@ -160,8 +160,29 @@ def test_no_increment_is_lost(student, fake):
             for _ in range(n):
                 counter.increment(amount)
 
-        _run_workers(counter, [(work, (n,)) for n in counts])
+        seen: list = []  # what a reader saw of `value` while the others counted, or what reading raised
+
+        def read():
+            for _ in range(3):
+                try:
+                    seen.append(_value(counter))
+                except Exception as exc:  # noqa: BLE001 - reported as what happened, in words
+                    if isinstance(exc, Mistake):
+                        raise
+                    seen.append(exc)
+                    return
+
+        _run_workers(counter, [(work, (n,)) for n in counts] + [(read, ())])
         value, wanted = _value(counter), total * amount
+        broken = [item for item in seen if isinstance(item, BaseException)]
+        if broken:
+            fail(f"Reading counter.value while 3 threads were incrementing raised {type(broken[0]).__name__}: "
+                 f"{broken[0]}. value must give a whole answer while other threads change the counter: read it "
+                 "under the same lock as the updates, or in one step.", idea="race-exception")
+        odd = [item for item in seen if not 0 <= item <= wanted]
+        expect(not odd, f"While 3 threads were incrementing a new counter towards {wanted}, counter.value showed "
+                        f"{odd[0] if odd else ''}, which no moment of the counting ever held.",
+               idea="consistent-snapshot")
         if value > wanted:
             fail(f"After {total} calls of increment({amount}) from 3 threads, a new counter shows {value}, more "
                  f"than {wanted}: it counted on from earlier counters. Keep the count in an instance attribute made "
@@ -218,7 +239,14 @@ def test_count_concurrently_loses_nothing(student, fake, monkeypatch):
 
     def body():
         counters.clear()
+        before = set(threading.enumerate())
         got = student.count_concurrently(n_threads, per_thread)
+        still = new_threads_alive(before)
+        if still and got < expected:
+            # the increments are not lost: their threads had not finished when it returned
+            fail(f"count_concurrently({n_threads}, {per_thread}) returned {got} instead of {expected} while "
+                 f"{plural(len(still), 'of its threads was', 'of its threads were')} still counting: it returned "
+                 "before joining every thread it started (join each one, not only the last).", idea="join")
         _not_counted_on(got, n_threads, per_thread)
         expect(len(counters) == 1,
                f"count_concurrently({n_threads}, {per_thread}) should make one Counter and have its threads call "

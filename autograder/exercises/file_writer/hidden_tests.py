@@ -314,7 +314,7 @@ def test_fetch_all_writes_one_whole_line_per_url(student, fake, tmp_path, monkey
 def test_fetch_all_downloads_overlap(student, fake, tmp_path, monkeypatch):
     """fetch_all's downloads run at the same time: no lock is held during fetch."""
     pages, urls, _ = _fetch_all_case(fake, 4)
-    n_threads = fake.random_int(2, 4)
+    n_threads = fake.random_int(2, 3)  # fewer than the URLs: one thread per URL shows
     paths = _Paths(tmp_path / "race")
     FileTrap(paths.folder).install(monkeypatch, student)
 
@@ -329,6 +329,10 @@ def test_fetch_all_downloads_overlap(student, fake, tmp_path, monkeypatch):
                f"fetch_all({len(urls)} URLs, n_threads={n_threads}) never had two downloads running at the same "
                "time: each fetch waited for the one before it. Hold the lock only to take a URL or to write a "
                "line, never while fetch() runs.", idea="lock-scope")
+        expect(overlap.most <= n_threads,
+               f"fetch_all({len(urls)} URLs, n_threads={n_threads}) had {overlap.most} downloads running at the "
+               f"same time: it starts n_threads worker threads, which share the URLs, not one thread per URL.",
+               idea="pool-size")
 
     race_check(body, runs=5, max_steps=100_000)
 
@@ -367,14 +371,26 @@ def test_fetch_all_edges(student, fake, tmp_path):
     paths = _Paths(tmp_path / "real")
 
     def body():
-        for case_urls, n_threads in (([], 3), (urls[:2], 5), (urls, 1)):
+        for case_urls, n_threads, old in (([], 3, []), (urls[:2], 5, []), (urls, 1, [])):
             path = paths.next()
+            call = f"fetch_all({len(case_urls)} URLs, n_threads={n_threads})"
             got_count = plain(student.fetch_all(list(case_urls), slow_fetch(pages, Overlap()), str(path), n_threads),
                               int, "fetch_all")
             expected = [f"{url}\t{len(pages[url])}" for url in case_urls]
             got = read_lines(path)
-            expect(sorted(got) == sorted(expected) and got_count == len(case_urls),
-                   f"fetch_all({len(case_urls)} URLs, n_threads={n_threads}) should write {len(case_urls)} lines and "
-                   f"return {len(case_urls)}; it wrote {plural(len(got), 'line')} and returned {got_count!r}.")
+            expect(sorted(got) == sorted(expected),
+                   f"{call} should write the {plural(len(case_urls), 'line')} `url<TAB>length` of its URLs; the file "
+                   f"holds {got!r} instead of {expected!r}.")
+            expect(got_count == len(case_urls),
+                   f"{call} wrote its {plural(len(got), 'line')} but returned {got_count!r}: it returns the number "
+                   "of lines it wrote.")
+        # appending to a file that already holds lines: the count is of the lines this call wrote
+        path = paths.next()
+        path.write_text("earlier line 1\nearlier line 2\n", encoding="utf-8")
+        got_count = plain(student.fetch_all(list(urls[:2]), slow_fetch(pages, Overlap()), str(path), 2),
+                          int, "fetch_all")
+        expect(got_count == 2,
+               f"fetch_all(2 URLs) into a file that already held 2 lines returned {got_count!r}: it returns the "
+               "number of lines it wrote (2), not the number of lines in the file.")
 
     race_check(body, runs=3, max_steps=100_000)

@@ -392,7 +392,8 @@ def test_count_primes_parallel_counts_right(student, fake):
 
     solo(in_ranges, max_steps=2_000_000)
     below_prime = fake.random_element([p for p in range(50, 400) if prime(p)])
-    cases = [(2, 2), (below_prime, 3), (fake.random_int(1_000, 5_000), 1)]
+    # (31, 4): splitting 31 numbers into 4 parts of 31 // 4 leaves 28, 29 and 30 over, and 29 is prime
+    cases = [(2, 2), (below_prime, 3), (31, 4), (fake.random_int(1_000, 5_000), 1)]
     for limit, n_processes in cases:
         got, _ = _call_with_time_limit(student.count_primes_parallel, limit, n_processes)
         wanted = _primes_below(limit)
