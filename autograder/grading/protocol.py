@@ -19,6 +19,7 @@ from __future__ import annotations
 import hmac
 import json
 import os
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -315,18 +316,30 @@ class Channel:
         self._getpid = os.getpid
         self._sign = sign
         self._close = os.close
+        self._fstat = os.fstat
+        try:
+            stat = os.fstat(fd)
+            self._identity: tuple[int, int] | None = (stat.st_dev, stat.st_ino)
+        except OSError:
+            self._identity = None
         if hasattr(os, "register_at_fork"):
             # a forked copy of the child (os.fork, multiprocessing's fork start method) gets neither the
-            # descriptor nor the key: whatever it finds of this object, it cannot sign or send a record
-            os.register_at_fork(after_in_child=self._forget)
+            # descriptor nor the key: whatever it finds of this object, it cannot sign or send a record.
+            # (The hook outlives the channel, and a process may make more than one: it holds the channel
+            # weakly, and closes the descriptor only while that number is still the channel's pipe.)
+            ref = weakref.ref(self)
+            os.register_at_fork(after_in_child=lambda: _forget_in_fork(ref))
 
     def _forget(self) -> None:
         fd, self._fd, self._mac = self._fd, -1, None
-        if fd >= 0:
-            try:
+        if fd < 0 or self._identity is None:
+            return
+        try:
+            stat = self._fstat(fd)
+            if (stat.st_dev, stat.st_ino) == self._identity:
                 self._close(fd)
-            except OSError:
-                pass
+        except OSError:
+            pass
 
     def send(self, record: Record | dict[str, Any]) -> None:
         if self._getpid() != self._pid or self._mac is None:
@@ -343,6 +356,12 @@ class Channel:
     @property
     def pid(self) -> int:
         return self._pid
+
+
+def _forget_in_fork(ref: Any) -> None:
+    channel = ref()
+    if channel is not None:
+        channel._forget()
 
 
 @dataclass

@@ -73,3 +73,47 @@ def test_statuses_are_their_strings_in_every_output():
     stored = json.dumps(model.TestResult("t", "T", 1, 0, Status.CRASHED).to_dict())
     result = model.TestResult.from_dict(json.loads(stored))
     assert result.status is Status.CRASHED and result.to_dict()["status"] == "crashed"
+
+
+def _in_a_fork(check) -> int:
+    """Run ``check()`` in a forked copy of this process; its exit status (0: it returned True)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os._exit(0 if check() else 1)
+        finally:
+            os._exit(2)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+
+
+def test_a_forked_copy_gets_neither_the_channels_descriptor_nor_its_key():
+    read, write = os.pipe()
+    try:
+        channel = Channel(write, b"k" * 32)
+        assert _in_a_fork(lambda: not _is_open(write) and channel._mac is None) == 0
+        assert _is_open(write) and channel._mac is not None  # the original keeps both
+    finally:
+        os.close(read)
+        os.close(write)
+
+
+def test_a_fork_leaves_alone_a_descriptor_that_reused_a_gone_channels_number():
+    read, write = os.pipe()
+    channel = Channel(write, b"k" * 32)
+    os.close(read)
+    os.close(write)
+    read, write = os.pipe()  # the same numbers again, now someone else's pipe (the channel still lives)
+    try:
+        assert _in_a_fork(lambda: _is_open(read) and _is_open(write)) == 0
+        assert channel._fd == write  # (its number was reused)
+    finally:
+        os.close(read)
+        os.close(write)
