@@ -717,17 +717,17 @@ class WaitingForIO:
 
 def _pipe() -> tuple[int, int]:
     fds = _orig_pipe()
-    run = RUN
-    if run is not None and run.by_ident.get(_get_ident()) is not None:
-        run.own_fds.update(fds)
+    run, rec = _current()
+    if rec is not None:
+        run.own_fds.update(fds)  # type: ignore[union-attr]
     return fds
 
 
 def _socketpair(*args: Any, **kwargs: Any) -> Any:
     pair = _orig_socketpair(*args, **kwargs)
-    run = RUN
-    if run is not None and run.by_ident.get(_get_ident()) is not None:
-        run.own_fds.update(sock.fileno() for sock in pair)
+    run, rec = _current()
+    if rec is not None:
+        run.own_fds.update(sock.fileno() for sock in pair)  # type: ignore[union-attr]
     return pair
 
 

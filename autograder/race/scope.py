@@ -290,6 +290,8 @@ def _defaults() -> tuple[Callable[[str], bool], Callable[[], None], Callable[...
             student["secrets"] = student["secrets"] | given
             student["secret_names"] = student["secret_names"] | {os.path.basename(f) for f in given}
             kept.clear()
+            for name in given:  # decided before it was known to be secret (a suite in a temporary folder)
+                verdicts.pop(name, None)
         if roots:
             given = {str(r).rstrip(os.sep) + os.sep for r in roots}
             given |= {os.path.realpath(r).rstrip(os.sep) + os.sep for r in roots}
