@@ -79,6 +79,12 @@ IDEAS = {
         "threads. Another thread's write can land in the middle of yours. Hold one lock, shared by "
         "every writer, around the whole write (and around close), so each line goes in whole."
     ),
+    "torn-read": (
+        "Reading a value that is kept in more than one place (two counters, a sum of fields) takes "
+        "several steps, and another thread can change the pieces between them: the reader then sees a "
+        "mix of before and after that never existed. Read every piece while holding the lock that the "
+        "writers hold, or keep the value in one variable that every change updates under that lock."
+    ),
     "shared-state": (
         "A class attribute, or a variable at the top of the module, is one object shared by every "
         "instance and every call. State that belongs to one object or one call must be created "

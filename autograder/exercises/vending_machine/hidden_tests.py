@@ -333,6 +333,34 @@ def test_mixed_traffic_keeps_count(student, fake):
 
     race_check(traffic, runs=15, idea="check-then-act")
 
+    def watched_stock():
+        """A thread that only reads machine.stock while a customer and a supplier work."""
+        machine = _machine(student, 2, 0)
+        seen = []
+
+        def watcher():
+            for _ in range(30):
+                seen.append(plain(machine.stock, int, "machine.stock"))
+
+        def supplier():
+            for _ in range(2):
+                machine.refill()
+
+        def customer():
+            for _ in range(2):
+                machine.buy_waiting(timeout=5)
+
+        _run(threading.Thread(target=watcher), threading.Thread(target=supplier), threading.Thread(target=customer))
+        odd = [s for s in seen if not 0 <= s <= 2]
+        if odd:
+            fail(f"While a supplier refilled an empty machine of capacity 2 twice and a customer bought twice, a thread "
+                 f"that only read machine.stock saw {odd[0]}, a stock the machine never had: reading the stock took "
+                 "several steps, and a sale and a refill happened in between.", idea="torn-read")
+
+    # the window is the few steps of one read, and a sale and a refill must both fit in it: PCT, which
+    # switches rarely but at any step, finds it far sooner than a coin toss per step
+    race_check(watched_stock, runs=40, idea="torn-read", strategy="pct")
+
 
 QUIET = 10.0  # virtual seconds in which nothing changes while a customer waits
 BUSY_READS = 60  # reads of the machine's attributes a waiting customer may make meanwhile
@@ -464,6 +492,36 @@ def test_buy_waiting_wakes_on_refill(student, fake):
 
     race_check(with_a_rival, runs=40, idea="lost-wakeup", what=stuck)
 
+    def two_machines():
+        """A customer waiting at each of two machines; only the first machine is refilled."""
+        first, second = _machine(student, 2, 0), _machine(student, 2, 0)
+        got = {}
+
+        def at_first():
+            got["first"] = first.buy_waiting()
+
+        def at_second():
+            got["second"] = second.buy_waiting(timeout=2)
+
+        def supplier():
+            time.sleep(1)  # both customers are waiting by now
+            first.refill()
+
+        _run(threading.Thread(target=at_first), threading.Thread(target=at_second), threading.Thread(target=supplier))
+        expect(got.get("second") is False,
+               f"Nothing was refilled at the second machine, yet its buy_waiting(timeout=2) returned "
+               f"{got.get('second')!r}.", idea="timeout")
+        expect(got.get("first") is True and _stock(first) == 0,
+               "The first machine was refilled while a customer waited at it, but that customer did not get the item "
+               f"(buy_waiting returned {got.get('first')!r}, the stock is {_stock(first)}).", idea="lost-wakeup")
+
+    stuck_elsewhere = when_stuck(
+        "A customer waited forever at a machine that was refilled, while another customer waited at a second, empty "
+        "machine: the refill's wake-up went to the customer at the other machine. Each machine needs its own lock "
+        "and Condition (created in __init__, not shared by every machine as a class attribute), or a refill must "
+        "wake every waiter (notify_all) so that each re-checks its own machine.")
+    race_check(two_machines, runs=8, idea="lost-wakeup", what=stuck_elsewhere)
+
 
 @pytest.mark.points(3)
 def test_buy_waiting_honours_its_timeout(student, fake):
@@ -544,3 +602,40 @@ def test_buy_waiting_honours_its_timeout(student, fake):
 
     busy = _busy_or(stuck, reads, "While buy_waiting(timeout=...) waited on an empty machine")
     race_check(body, runs=4, idea="timeout", what=busy)
+
+    # a refill that comes just as one waiting customer's timeout runs out, with a second customer waiting:
+    # a wake-up sent to the customer who is giving up must not be lost for the other one (on a real
+    # machine the giving-up customer's wait can return False after notify() chose it)
+    late = [0.0, 1e-4, 3e-4, 6e-4, 1e-3, 2e-3]  # how long before the first customer's deadline the item arrives
+    turn = [0]
+
+    def gives_up_as_it_arrives():
+        early = late[turn[0] % len(late)]
+        turn[0] += 1
+        machine = _machine(student, 3, 0)
+        got = {}
+
+        def hurried():
+            got["hurried"] = machine.buy_waiting(timeout=0.5)
+
+        def patient():
+            got["patient"] = machine.buy_waiting(timeout=4)
+
+        def supplier():
+            time.sleep(0.5 - early)
+            machine.refill()
+
+        _run(threading.Thread(target=hurried), threading.Thread(target=patient), threading.Thread(target=supplier))
+        left = _stock(machine)
+        expect(got.get("hurried") is True or got.get("patient") is True,
+               "Two customers waited at an empty machine, one with buy_waiting(timeout=0.5) and one with "
+               "buy_waiting(timeout=4); an item arrived just as the first one's time ran out. Both gave up "
+               f"(they returned {got.get('hurried')!r} and {got.get('patient')!r}) while the item stayed in the machine "
+               f"(stock {left}): the refill's wake-up went to the customer who was giving up, and the other slept on. "
+               "A customer whose wait ends must check the stock once more (Condition.wait_for does) or pass the "
+               "wake-up on, or the refill must wake every waiter (notify_all).", idea="lost-wakeup")
+
+    race_check(gives_up_as_it_arrives, runs=40, idea="lost-wakeup", strategy="random", what=when_stuck(
+        "Two customers waited at an empty machine, with buy_waiting(timeout=0.5) and buy_waiting(timeout=4), and one "
+        "item arrived just as the first one's time ran out; a call never returned: a wait with a timeout must give up "
+        "when the time is up."))
