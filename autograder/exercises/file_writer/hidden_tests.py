@@ -244,11 +244,17 @@ def test_close_while_another_thread_writes(student, fake, tmp_path, monkeypatch)
                 else:
                     landed.append(line)
 
+        delay = delays[turn[0] % len(delays)]
+        turn[0] += 1
+
         def close_during_a_write():
-            for _ in range(100):  # until some write is half done (or the writer is done)
-                if trap.writing or not worker.is_alive():
-                    break
-                time.sleep(0.001)
+            if delay is None:
+                for _ in range(100):  # until some write is half done (or the writer is done)
+                    if trap.writing or not worker.is_alive():
+                        break
+                    time.sleep(0.001)
+            else:  # at a moment of its own: a write may be anywhere between its first step and its last
+                time.sleep(delay)
             writer.close()
 
         worker = threading.Thread(target=work)
@@ -269,7 +275,11 @@ def test_close_while_another_thread_writes(student, fake, tmp_path, monkeypatch)
             fail(f"write_line returned normally for {lost[0]!r} but the line is not in the file: a write that "
                  "does not raise must land whole, even when close() comes right after it.", idea="lock-scope")
 
-    race_check(body, runs=10, idea="lock-scope")
+    # every other run closes at a set moment instead: a design whose write_line checks "closed" and then
+    # hands the line to another thread loses the line when close() comes between the two
+    delays = [None, 0.0, None, 2e-4, None, 6e-4, None, 1.5e-3]
+    turn = [0]
+    race_check(body, runs=16, idea="lock-scope")
 
 
 def _fetch_all_case(fake, n_urls: int):
