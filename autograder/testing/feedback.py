@@ -79,6 +79,12 @@ IDEAS = {
         "threads. Another thread's write can land in the middle of yours. Hold one lock, shared by "
         "every writer, around the whole write (and around close), so each line goes in whole."
     ),
+    "shared-pool": (
+        "Giving each thread a fixed share of the work (every n-th item, or one block each) looks fair, "
+        "but the shares rarely take equally long: a thread that drew the slow items is still working "
+        "while the others sit idle. Put the work in one pool (a list behind a lock, a `queue.Queue`, "
+        "an executor) and let each thread take the next item whenever it is free."
+    ),
     "torn-read": (
         "Reading a value that is kept in more than one place (two counters, a sum of fields) takes "
         "several steps, and another thread can change the pieces between them: the reader then sees a "

@@ -139,9 +139,12 @@ def test_is_prime_squares_products_and_large_numbers(student, fake):
 class _Recorder:
     """Stands in for the module's is_prime inside check_primes; a fresh Overlap per schedule."""
 
-    def __init__(self, student, monkeypatch, seconds: float = 0.1) -> None:
-        self.calls = Overlap()
+    def __init__(self, student, monkeypatch, seconds: float = 0.1, slow: dict[int, float] | None = None,
+                 timeline: bool = False) -> None:
+        self.timeline = timeline
+        self.calls = Overlap(timeline)
         self.seconds = seconds
+        self.slow = slow or {}  # numbers whose check takes longer: {n: seconds}
 
         def is_prime(n: int) -> bool:
             if type(n) is not int:  # an int subclass could answer the suite's `in` and `==` as it likes
@@ -149,8 +152,9 @@ class _Recorder:
                                 "given")
             self.calls.enter(n)
             try:
-                if self.seconds:
-                    time.sleep(self.seconds)  # the engine's virtual clock: other workers run meanwhile
+                seconds = self.slow.get(n, self.seconds)
+                if seconds:
+                    time.sleep(seconds)  # the engine's virtual clock: other workers run meanwhile
                 else:
                     race.checkpoint("is_prime: checking")  # no time passes, but another thread may run
             finally:
@@ -160,7 +164,7 @@ class _Recorder:
         monkeypatch.setattr(student, "is_prime", is_prime)
 
     def reset(self) -> Overlap:
-        self.calls = Overlap()
+        self.calls = Overlap(self.timeline)
         return self.calls
 
 
@@ -249,6 +253,27 @@ def test_check_primes_runs_its_threads_at_the_same_time(student, fake, monkeypat
                idea="real-concurrency")
 
     race_check(body, runs=5, max_steps=100_000)
+
+    # one pool, not a fixed share per thread: the numbers a fixed share would give the first thread (every
+    # n_threads-th one, or the first block) are slow; a thread that finishes its easy numbers must go on
+    # taking numbers while others still wait in the pool
+    wide = max(n_threads, 3)
+    spread = _numbers(fake, 4 * wide)
+    slow = {spread[i]: 1.0 for i in {*range(0, len(spread), wide), *range(4)}}
+    paced = _Recorder(student, monkeypatch, seconds=0.01, slow=slow, timeline=True)
+    shared = f"check_primes({len(spread)} numbers, n_threads={wide})"
+
+    def one_pool():
+        calls = paced.reset()
+        student.check_primes(list(spread), wide)
+        idle, running, waiting = calls.idle_while_waiting(wide, len(spread))
+        expect(idle < 0.5,
+               f"{shared}, with {len(slow)} of the numbers taking 1 s to check and the others 0.01 s: for {idle:.1f} s "
+               f"only {running} of the {wide} threads checked numbers while {plural(waiting, 'number')} still waited. "
+               "The threads should share one pool, each taking the next number as soon as it is free, not each work "
+               "through a fixed share of the numbers.", idea="shared-pool")
+
+    race_check(one_pool, runs=3, max_steps=100_000)
 
 
 @pytest.mark.points(2)
