@@ -281,6 +281,42 @@ Record = Hello | Collected | Begin | Call | Result | End
 _KINDS: dict[str, type] = {k.KIND.value: k for k in (Hello, Collected, Begin, Call, Result, End)}
 
 
+MAX_TEXT = 64 * 1024  # characters of one string of a record the grader keeps (student-controlled text)
+MAX_RECORD_TEXT = 2 * 1024 * 1024  # characters of all the strings of one record
+MAX_ITEMS = 5000  # items of one list of a record (the rest are dropped: a list keeps its items' shape)
+
+
+def clean(data: Any) -> Any:
+    """A record's decoded JSON made safe to publish: text that cannot be written as UTF-8 (lone
+    surrogates, which JSON allows and a student's exception message can hold) becomes U+FFFD, and
+    a record's text is bounded (each string, each list, and all of its strings together), so that
+    one student's flood of feedback cannot exhaust the grader's memory or the disk."""
+    budget = [MAX_RECORD_TEXT]
+
+    def text(value: str) -> str:
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        room = max(0, min(MAX_TEXT, budget[0]))
+        if len(value) > room:
+            value = value[:room] + f" [... {len(value) - room:,} more characters cut by the grader]"
+        budget[0] -= min(len(value), room)
+        return value
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return text(value)
+        if isinstance(value, list):
+            return [walk(v) for v in value[:MAX_ITEMS]]
+        if isinstance(value, dict):
+            return {text(k) if isinstance(k, str) else k: walk(v) for k, v in value.items()}
+        return value
+
+    return walk(data)
+
+
 def decode(data: Any) -> Record | None:
     """The record a verified payload holds; None for a kind this grader does not know (ignored)."""
     if not isinstance(data, dict):
@@ -404,4 +440,4 @@ class Receiver:
             data = json.loads(payload)
         except json.JSONDecodeError:
             raise ProtocolError("a record that is not JSON") from None
-        return decode(data)
+        return decode(clean(data))

@@ -182,3 +182,32 @@ def test_ci_init_refuses_bad_input_with_one_line(tmp_path):
     assert done.returncode == 2 and "is not a folder" in done.stderr
     done = run_cli("ci", "init", str(tmp_path), "--shards", "2", "--submissions", "../elsewhere")
     assert done.returncode == 2 and "inside the repository" in done.stderr
+
+
+def test_text_a_student_controls_cannot_stop_the_run_or_flood_the_outputs(tmp_path):
+    """A message that cannot be written as UTF-8 (a lone surrogate: valid in JSON, refused by the
+    encoder) and messages of megabytes: the class is graded, the right student keeps full marks, and
+    the feedback shows the text made safe and cut to size."""
+    subs = tmp_path / "subs"
+    write_submission(subs / "right", {"counter.py": solution_text("counter")})
+    write_submission(subs / "surrogate", {"counter.py": (
+        "class Counter:\n"
+        "    def __init__(self, start=0):\n"
+        "        raise ValueError('bad \\ud800 value')\n")})
+    write_submission(subs / "flood", {"counter.py": (
+        "class Counter:\n"
+        "    def __init__(self, start=0):\n"
+        "        raise ValueError('x' * 5_000_000)\n")})
+    out = tmp_path / "out"
+    done = run_cli("grade", str(subs), "--out", str(out), "--seed", "1", *FAST_LIMITS)
+    assert done.returncode == 0, done.stderr
+    with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert float(rows["right"]["counter"]) == 25.0
+    assert float(rows["surrogate"]["counter"]) == 0.0 and float(rows["flood"]["counter"]) == 0.0
+    said = (out / "surrogate" / "feedback.md").read_text(encoding="utf-8")
+    assert "bad \ufffd value" in said
+    flood = out / "flood"
+    for name in ("feedback.md", "feedback.html", "results.json"):
+        assert (flood / name).stat().st_size < 8_000_000, name  # at most 64 KiB of each message, not 5 MB
+    assert "more characters cut by the grader" in (flood / "feedback.md").read_text(encoding="utf-8")
