@@ -659,6 +659,11 @@ def main() -> None:
     warm_default_verdicts()  # which folders are libraries', decided before student code runs
     import autograder.testing.plugin  # noqa: F401
 
+    import _pytest.runner
+
+    # pytest names the running test in the environment (PYTEST_CURRENT_TEST): code that took its lock only
+    # when that is set would pass here and race everywhere else
+    _pytest.runner._update_current_test_var = lambda item, when: None
     watch = guard_hooks.prepare(config)  # the audit hook: before any student code runs
     channel.send(Hello(PROTOCOL, os.getuid() if hasattr(os, "getuid") else -1, os.getpid()))
     plugin = ChannelPlugin(channel, watch)

@@ -45,9 +45,15 @@ ATTRIBUTES = {
     "get_tool": "sys.monitoring.get_tool (is the grader watching?)", "LockType": "_thread.LockType",
     "fork": "os.fork (a copy of the process that runs the tests)",
     "forkpty": "os.forkpty (a copy of the process that runs the tests)",
+    # the race engine's and the test harness's own state: no use in a threads exercise but to change how
+    # the grader runs or reports it
+    "ENGINE": "the race engine in progress", "_ag_record": "the race engine's record of a thread",
+    "_ag_waiters": "the race engine's waiters of a Condition", "_by_file": "the race engine's scope",
+    "_by_code": "the race engine's scope", "CONTEXT": "the test harness's context",
 }
 NAMES = ("autograder", "pytest", "_pytest", "hidden_tests", "pluggy", "ChannelPlugin", "Integrity", "solutions/",
-         "STUDENT_MODULE")
+         "STUDENT_MODULE", "PYTEST_CURRENT_TEST", "_ag_record", "_ag_waiters", "_by_file", "_by_code")
+WHOLE_NAMES = ("ENGINE", "CONTEXT")  # names that a docstring may hold as words: only a string that is just the name
 BUILDERS = {"exec", "eval", "compile", "__import__"}
 
 
@@ -64,8 +70,11 @@ SEVERE = frozenset({
     "sys.gettrace (is the grader tracing?)", "sys.getprofile (is the grader profiling?)",
     "sys.monitoring.get_tool (is the grader watching?)", "the type of a lock (is the grader watching?)",
     MODULES["ctypes"], MODULES["_pytest"], MODULES["pluggy"],
+    "the race engine in progress", "the race engine's record of a thread", "the race engine's waiters of a Condition",
+    "the race engine's scope", "the test harness's context",
 })
-SEVERE_NAMES = ("hidden_tests", "ChannelPlugin", "Integrity")
+SEVERE_NAMES = ("hidden_tests", "ChannelPlugin", "Integrity", "ENGINE", "CONTEXT", "_ag_record", "_ag_waiters",
+                "_by_file", "_by_code")
 
 
 @dataclass(frozen=True)
@@ -154,7 +163,31 @@ class _Screen(ast.NodeVisitor):
             self.add(node, f"setattr on {_dotted(node.args[0])}")
         if func in ("importlib.import_module", "importlib.reload", "importlib.util.spec_from_file_location"):
             self.add(node, f"calls {func}")
+        if (last == "join" and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Constant)
+                and isinstance(node.func.value.value, str) and len(node.args) == 1
+                and isinstance(node.args[0], (ast.List, ast.Tuple))):
+            pieces = [_joined(e) for e in node.args[0].elts]
+            if all(p is not None for p in pieces):
+                self.built(node, node.func.value.value.join(pieces))  # type: ignore[arg-type]
+        if func in ("getattr", "setattr", "delattr", "object.__getattribute__", "object.__setattr__") and len(
+                node.args) >= 2 and not isinstance(node.args[1], ast.Constant):
+            self.add(node, f"calls {func}() with a name built at run time")
         self.generic_visit(node)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        joined = _joined(node)
+        if joined is not None:
+            self.built(node, joined)
+            return  # its pieces are not names on their own
+        self.generic_visit(node)
+
+    def built(self, node: ast.AST, text: str) -> None:
+        """A string put together from pieces: screened as if it were written whole (a name the screen
+        looks for, split in two, is still that name)."""
+        what = ATTRIBUTES.get(text)
+        if what:
+            self.add(node, f"uses {what}")
+        self.visit_Constant(ast.copy_location(ast.Constant(text), node))
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str):
@@ -163,11 +196,24 @@ class _Screen(ast.NodeVisitor):
                 self.add(node, f"names {text[:40]!r}")
             elif text.endswith(".py") and len(text) < 200:
                 self.add(node, f"names a Python file {text[:40]!r}")
+            elif text in WHOLE_NAMES:
+                self.add(node, f"names {text!r}")
             else:
                 for name in NAMES:
                     if name in text:
                         self.add(node, f"names {name!r}")
                         break
+
+
+def _joined(node: ast.AST) -> str | None:
+    """The text of a string constant, or of string constants added together; None otherwise."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _joined(node.left), _joined(node.right)
+        if left is not None and right is not None:
+            return left + right
+    return None
 
 
 def screen_source(name: str, source: str) -> list[Finding]:

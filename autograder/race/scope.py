@@ -114,6 +114,10 @@ class Scope:
         return False
 
     def file(self, filename: str) -> bool:
+        if self._predicate is default_predicate:
+            # its memo lives in a closure: an answer kept here, in a dict that student code could reach
+            # through the engine, could be rewritten to take the student's file out of scope
+            return default_predicate(filename)
         known = self._by_file.get(filename)
         if known is None:
             known = self._by_file[filename] = bool(self._predicate(filename))
@@ -121,9 +125,10 @@ class Scope:
 
     def __call__(self, code: CodeType) -> bool:
         known = self._by_code.get(id(code))
-        if known is None:
-            known = self._by_code[id(code)] = self.file(code.co_filename) or (self.default and claimed_code(code))
-            if may_keep(code):
+        if not known:  # only "in scope" is kept: a kept "no" could be planted for the student's own code
+            known = self.file(code.co_filename) or (self.default and claimed_code(code))
+            if known and may_keep(code):
+                self._by_code[id(code)] = True
                 self._keep.append(code)
         return known
 
