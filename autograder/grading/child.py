@@ -588,6 +588,45 @@ def isolate(config: dict[str, Any]) -> None:
                       protect=protect, network=bool(view.get("network", True)))
 
 
+def seal_suites(config: dict[str, Any]) -> None:
+    """As root in the private view, before the change of user: import the suites pytest will collect,
+    then cover their files (and their bytecode caches) with empty ones.
+
+    The sandbox user must not read a hidden suite's text: the audit hook refuses an ``open`` in this
+    process, but a program it starts (``cat``, another Python) has no hook. pytest later imports the
+    same module names and finds them loaded; nothing needs the text afterwards (tracebacks never
+    show a hidden suite's lines). Where the child has no private view, file permissions are all.
+    """
+    if not config.get("isolate") or not hasattr(os, "getuid") or os.getuid() != 0:
+        return
+    from pathlib import Path
+
+    from _pytest.pathlib import import_path
+
+    from . import isolation
+
+    suites = sorted({arg.split("::", 1)[0] for arg in config.get("args", []) if "::" in arg})
+    if not suites:
+        return
+    rootdir = Path(os.path.dirname(str(config["cwd"])))
+    for suite in suites:
+        import_path(Path(suite), mode="prepend", root=rootdir, consider_namespace_packages=False)
+    from .grader import grader_version
+
+    grader_version()  # a digest of the grader's files, suites included: read while they can still be read
+    empty = os.path.join(str(rootdir), ".sealed")
+    os.close(os.open(empty, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o444))
+    flags = isolation.MS_NOSUID | isolation.MS_NODEV
+    for suite in suites:
+        real = os.path.realpath(suite)
+        isolation.mount(empty, real, None, isolation.MS_BIND)
+        isolation.mount(None, real, None, isolation.MS_REMOUNT | isolation.MS_BIND | isolation.MS_RDONLY | flags)
+        cache = os.path.join(os.path.dirname(real), "__pycache__")
+        if os.path.isdir(cache):
+            isolation.mount("tmpfs", cache, "tmpfs", isolation.MS_RDONLY | flags | isolation.MS_NOEXEC,
+                            "mode=755,size=4k")
+
+
 def probe() -> None:
     """What the grader's probe asks: can this user run the child's imports and write its folder?"""
     import decimal  # noqa: F401 - not loaded yet: the standard library is reachable
@@ -644,6 +683,7 @@ def main() -> None:
     pin_to_cpu(config.get("cpu"))
     isolate(config)
     os.chdir(config["cwd"])
+    seal_suites(config)
     apply_limits(config.get("limits", {}), best_effort=portable)
     drop_privileges(config.get("uid"), config.get("gid"))
     die_with_parent()

@@ -71,6 +71,12 @@ _OrigSimpleQueue = queue.SimpleQueue
 _PySimpleQueue = queue._PySimpleQueue  # type: ignore[attr-defined]
 
 _orig_pipe = os.pipe
+import subprocess
+
+try:
+    import _posixsubprocess
+except ImportError:  # Windows
+    _posixsubprocess = None  # type: ignore[assignment]
 _orig_socketpair = socket.socketpair
 
 _REAL_LOCK_TYPE = type(_orig_allocate_lock())
@@ -736,6 +742,17 @@ def _note_fork() -> None:
         RUN.forked = True
 
 
+def _spawning(original: Callable[..., Any]) -> Callable[..., Any]:
+    """``original`` (a way to start a program) that first notes, like a fork, that another process may
+    now write to the run's pipes."""
+    def start(*args: Any, **kwargs: Any) -> Any:
+        _note_fork()
+        return original(*args, **kwargs)
+
+    start.__name__ = getattr(original, "__name__", "start")
+    return start
+
+
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(before=_note_fork)
 
@@ -925,6 +942,15 @@ class Patcher:
         self._set(threading.Condition, "wait", _cond_wait)
         self._set(os, "pipe", _pipe)
         self._set(socket, "socketpair", _socketpair)
+        # subprocess starts its programs without os.fork's hooks (fork_exec, posix_spawn): another
+        # process then holds the write end of the pipes the run made, and only the kernel sees it write
+        if _posixsubprocess is not None and hasattr(_posixsubprocess, "fork_exec"):
+            self._set(_posixsubprocess, "fork_exec", _spawning(_posixsubprocess.fork_exec))
+        if getattr(subprocess, "_fork_exec", None) is not None:  # its own reference to fork_exec
+            self._set(subprocess, "_fork_exec", _spawning(subprocess._fork_exec))
+        for name in ("posix_spawn", "posix_spawnp"):
+            if hasattr(os, name):
+                self._set(os, name, _spawning(getattr(os, name)))
         for name in ("SelectSelector", "PollSelector", "EpollSelector", "DevpollSelector", "KqueueSelector"):
             cls = getattr(selectors, name, None)
             if cls is not None and "select" in vars(cls):

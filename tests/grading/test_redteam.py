@@ -61,7 +61,12 @@ ATTACKS = [
     Attack("linecache_leak", "leak", False),
     Attack("raw_threads", "evade", False),
     Attack("skip_when_racing", "points", False),
+    Attack("suite_via_program", "leak", False),
+    Attack("scope_poison", "evade", False, hole="names built at run time still reach the engine through a module "
+           "attribute; what it plants there, and the steps its search burns, still beat the racy counter"),
 ]
+# the suites are covered from programs the child starts only where it has a private view (as root)
+NEEDS_PRIVATE_VIEW = {"suite_via_program"}
 
 
 def hidden_pyc() -> Path:
@@ -126,6 +131,11 @@ def _param(attack: Attack):
 
 @pytest.mark.parametrize("attack", [_param(a) for a in ATTACKS])
 def test_attack_gains_nothing_leaks_nothing_and_is_flagged(attack: Attack, graded, catalogs):
+    if attack.name in NEEDS_PRIVATE_VIEW:
+        from autograder.grading.sandbox import isolation
+
+        if not isolation().namespaces or os.geteuid() != 0:
+            pytest.skip("the grader covers the suites only where the child has a private view (root, namespaces)")
     rows, out = graded["rows"], graded["out"]
     baseline = float(rows["baseline"]["counter"])
     row = rows[attack.name]

@@ -16,6 +16,8 @@ import threading
 import time
 from multiprocessing.pool import ThreadPool
 
+import pytest
+
 from autograder import race
 
 
@@ -100,3 +102,22 @@ def test_a_wait_on_the_runs_own_pipe_that_nobody_writes_is_a_deadlock():
     outcome = race.explore(body, seed=4, runs=1, hang_timeout=10.0)
     assert not outcome.ok and outcome.kind == "deadlock", outcome.report
     assert "no progress" not in outcome.report, "a modelled wait, not a thread the engine lost track of"
+
+
+@pytest.mark.skipif(os.name != "posix" or not os.path.exists("/bin/echo"), reason="needs a POSIX /bin/echo")
+def test_a_program_started_by_subprocess_may_write_to_the_runs_pipes():
+    """subprocess makes its pipes in the run's thread and starts the program without os.fork's hooks:
+    the program writes them, so waiting for its output is a real wait, never a deadlock."""
+    import subprocess
+
+    def body():
+        out = []
+        worker = threading.Thread(
+            target=lambda: out.append(subprocess.run(["/bin/echo", "hi"], capture_output=True).stdout))
+        worker.start()
+        worker.join()
+        assert out == [b"hi\n"], out
+
+    for seed in range(1, 6):
+        outcome = race.explore(body, seed=seed, runs=3)
+        assert outcome.ok, outcome.message
