@@ -610,7 +610,10 @@ def seal_suites(config: dict[str, Any]) -> None:
         return
     rootdir = Path(os.path.dirname(str(config["cwd"])))
     for suite in suites:
-        import_path(Path(suite), mode="prepend", root=rootdir, consider_namespace_packages=False)
+        try:
+            import_path(Path(suite), mode="prepend", root=rootdir, consider_namespace_packages=False)
+        except TypeError:  # pytest before 8.1 has no consider_namespace_packages (and never considers them)
+            import_path(Path(suite), mode="prepend", root=rootdir)
     from .grader import grader_version
 
     grader_version()  # a digest of the grader's files, suites included: read while they can still be read
