@@ -221,12 +221,14 @@ def load_student_module(name: str, folder: Path) -> Any:
         # a thread of the student's running beside the test and the grader, outside any control: it
         # could change or read the grader's objects while they work
         sys.modules.pop(name, None)
-        raise Mistake(
+        refused = Mistake(
             f"Importing {name}.py started a thread that was still running afterwards, so this test was not "
             "run. Code at the top level of your file runs as soon as it is imported: keep it to definitions "
             "(classes, functions, constants) and start threads only inside your functions, joining them "
             "before those return."
         )
+        refused.whole_exercise = True  # type: ignore[attr-defined] # every test of it would import it the same way
+        raise refused
     return module
 
 
@@ -300,6 +302,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
             "seed": test_seed(item.config._ag_seed, item.name),  # type: ignore[attr-defined]
             "duration": round(report.duration, 6),
         }
+        if report.failed and call.excinfo is not None and getattr(call.excinfo.value, "whole_exercise", False):
+            record["whole_exercise"] = True  # the grader gives the exercise's other tests this verdict
         report.user_properties.append((RESULT_KEY, record))
 
 

@@ -211,3 +211,25 @@ def test_text_a_student_controls_cannot_stop_the_run_or_flood_the_outputs(tmp_pa
     for name in ("feedback.md", "feedback.html", "results.json"):
         assert (flood / name).stat().st_size < 8_000_000, name  # at most 64 KiB of each message, not 5 MB
     assert "more characters cut by the grader" in (flood / "feedback.md").read_text(encoding="utf-8")
+
+
+def test_modules_that_start_threads_on_import_cost_their_exercises_not_the_grader(tmp_path):
+    """A thread left running by an import ends the child after its test; the exercise's other tests
+    are not run again one child each (74 tests were more children than the cap, and the student was
+    withheld as a grader fault): every test of the exercise fails with that one reason."""
+    subs = tmp_path / "subs"
+    thread = "import threading as _t\n_t.Thread(target=_t.Event().wait, daemon=True).start()\n"
+    write_submission(subs / "starts", {f"{e}.py": thread + solution_text(e)
+                                       for e in ("counter", "file_writer", "vending_machine", "prime_checker",
+                                                 "pipeline", "downloader", "rwlock", "bank")})
+    write_submission(subs / "right", {"counter.py": solution_text("counter")})
+    out = tmp_path / "out"
+    done = run_cli("grade", str(subs), "--out", str(out), "--seed", "1", *FAST_LIMITS)
+    assert done.returncode == 0, done.stderr
+    with open(out / "grades.csv", newline="", encoding="utf-8") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert float(rows["right"]["counter"]) == 25.0
+    assert float(rows["starts"]["total"]) == 0.0
+    said = (out / "starts" / "feedback.md").read_text(encoding="utf-8")
+    assert "started a thread that was still running afterwards" in said
+    assert "tell your instructor" not in said

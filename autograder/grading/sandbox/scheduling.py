@@ -70,6 +70,15 @@ def run_tests(
             else:
                 verdicts[key] = Verdict(test, Status.parse(record.get("status", "error")), record=record,
                                         duration=duration)
+        for key, (record, tampered, _) in run.records.items():
+            test = by_key.get(key)
+            if test is not None and record is not None and record.get("whole_exercise") and not tampered:
+                # its module started a thread on import that kept running (the child then ends): every other
+                # test of the exercise would import it again and end another child the same way
+                for other in pending:
+                    if other.exercise == test.exercise and other.key not in verdicts:
+                        verdicts[other.key] = Verdict(other, Status.FAILED, record={
+                            "status": "failed", "feedback": str(record.get("feedback") or "")})
         if run.begun is not None and run.begun not in verdicts and run.begun in by_key:
             progress = True
             status, reason = _cause(run)
