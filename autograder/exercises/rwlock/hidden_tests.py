@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from autograder import race
-from autograder.exercises.harness import fail, plain_each, solo, when_stuck
+from autograder.exercises.harness import fail, plain, plain_each, solo, when_stuck
 from autograder.testing import expect, race_check
 from autograder.testing.feedback import _plain_message
 
@@ -503,3 +503,43 @@ def test_a_writer_that_gives_up_lets_readers_in(student):
     race_check(body, runs=5, idea="give-up-cleanly", what=_stuck(
         "A reader that queued behind a waiting writer was never let in after the writer's timeout ran out: the "
         "writer that gave up still counted as waiting, or nobody woke the reader."))
+
+    # the reader leaves just as a waiting writer's timeout runs out, with a second writer waiting: on a real
+    # machine the wake-up can go to the writer who is giving up (its wait returns False after notify()
+    # chose it), and it must not be lost for the other one
+    late = [0.0, 1e-4, 3e-4, 6e-4, 1e-3, 2e-3]  # how long before the first writer's deadline the reader leaves
+    turn = [0]
+
+    def leaves_as_one_gives_up():
+        early = late[turn[0] % len(late)]
+        turn[0] += 1
+        lock = student.RWLock()
+        got: dict[str, object] = {}
+        plain(lock.acquire_read(), bool, "acquire_read()")
+
+        def hurried() -> None:
+            got["hurried"] = lock.acquire_write(timeout=0.5)
+            if got["hurried"] is True:
+                lock.release_write()
+
+        def patient() -> None:
+            got["patient"] = lock.acquire_write(timeout=4)
+            if got["patient"] is True:
+                lock.release_write()
+
+        def reader() -> None:
+            time.sleep(0.5 - early)
+            lock.release_read()
+
+        _run(_thread("hurried writer", hurried), _thread("patient writer", patient), _thread("reader", reader))
+        expect(got.get("hurried") is True or got.get("patient") is True,
+               "A reader held the lock while two writers waited, one with acquire_write(timeout=0.5) and one with "
+               "acquire_write(timeout=4); the reader left just as the first writer's time ran out. Both writers "
+               f"gave up (they returned {got.get('hurried')!r} and {got.get('patient')!r}) although the lock was free "
+               "from then on: the wake-up went to the writer who was giving up, and the other slept on. A writer "
+               "whose wait ends must check the state once more (Condition.wait_for does) or pass the wake-up on, or "
+               "the leaving reader must wake every waiting writer (notify_all).", idea="give-up-cleanly")
+
+    race_check(leaves_as_one_gives_up, runs=40, strategy="random", idea="give-up-cleanly", what=_stuck(
+        "A reader held the lock while two writers waited, with timeouts of 0.5 s and 4 s, and left just as the "
+        "first one's time ran out; a call never returned: a wait with a timeout must give up when the time is up."))
