@@ -222,21 +222,32 @@ class TearableFile:
 
     def write(self, text: Any) -> int:
         self._check_open()
+        if isinstance(self._real, _real_file_io):
+            # an unbuffered binary file: each write is one write() system call, which POSIX makes atomic
+            # with respect to other writes to a regular file; another thread may run before it, never
+            # in the middle
+            self._wait("file.write: about to write")
+            self._check_open()
+            return self._real.write(text)
         half = len(text) // 2
         self._real.write(text[:half])
         self._real.flush()
+        self._wait("file.write: half of the text is in the file")
+        self._check_open()
+        self._real.write(text[half:])
+        self._real.flush()
+        return len(text)
+
+    def _wait(self, what: str) -> None:
+        """Let the other threads run here, with a write counted as in progress."""
         self.writing += 1
         try:
             if self._pause:
                 time.sleep(self._pause)  # a slow disk: every other thread gets to run now
             else:
-                race.checkpoint("file.write: half of the text is in the file")
+                race.checkpoint(what)
         finally:
             self.writing -= 1
-        self._check_open()
-        self._real.write(text[half:])
-        self._real.flush()
-        return len(text)
 
     def writelines(self, lines: Iterable[Any]) -> None:
         for line in lines:
@@ -281,8 +292,10 @@ class FileTrap:
 
     Covered: ``open`` (and ``io.open``, which ``Path.open``, ``Path.write_text`` and ``os.fdopen``
     use), ``codecs.open``, ``io.FileIO``, unbuffered and binary modes, ``print(..., file=f)`` (which
-    calls ``f.write``), and ``os.open`` with ``os.write`` (each ``os.write`` to such a descriptor
-    writes half, lets another thread run, then writes the rest). Names the student's module bound
+    calls ``f.write``), and ``os.open`` with ``os.write``. A buffered or text file's write is torn: half,
+    another thread, the rest (text files are not safe to share between threads). One ``os.write``, or
+    one write of an unbuffered binary file (``io.FileIO``), is one system call, which POSIX makes atomic
+    for regular files: another thread may run just before it, never in its middle. Names the student's module bound
     at import time (``from io import open``, ``from os import write``) are rebound too, when
     :meth:`install` is given the module.
     """
@@ -348,20 +361,17 @@ class FileTrap:
     def os_write(self, fd: int, data: Any) -> int:
         if fd not in self.fds:
             return _real_os_write(fd, data)
-        view = memoryview(data).cast("B")
-        half = len(view) // 2
-        done = _real_os_write(fd, view[:half])
-        if done < half:
-            return done  # a short write: the caller writes the rest, as with a real descriptor
+        # one write() system call to a regular file is atomic with respect to other writes (POSIX,
+        # XSH 2.9.7): another thread may run before it, never in the middle of it
         self.raw_writing += 1
         try:
             if self.pause:
                 time.sleep(self.pause)
             else:
-                race.checkpoint("os.write: half of the bytes are in the file")
+                race.checkpoint("os.write: about to write")
         finally:
             self.raw_writing -= 1
-        return done + _real_os_write(fd, view[half:])
+        return _real_os_write(fd, data)
 
     def install(self, monkeypatch: Any, student: Any = None) -> FileTrap:
         swaps = {id(_real_open): self.open, id(builtins.open): self.open, id(_real_codecs_open): self.codecs_open,
