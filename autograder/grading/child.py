@@ -630,6 +630,42 @@ def seal_suites(config: dict[str, Any]) -> None:
                             "mode=755,size=4k")
 
 
+SCRATCH_SIZE = "512m"  # the memory file system the child's working folder becomes (see private_scratch)
+
+
+def private_scratch(config: dict[str, Any]) -> None:
+    """As root in the private view: make the working folder (also HOME, TMPDIR and pytest's temporary
+    folders) a memory file system of its own, holding a copy of the student's files.
+
+    On the grader's disk it shared the free space with every other child and with OUT: a submission
+    that filled it made a correct student's writes fail ("No space left on device"). Now it can fill
+    only its own tmpfs, whose pages also count in its memory cgroup. Where the child has no private
+    view, the folder stays on the disk.
+    """
+    if not config.get("isolate") or not hasattr(os, "getuid") or os.getuid() != 0 or config.get("uid") is None:
+        return
+    from . import isolation
+
+    work = str(config["cwd"])
+    uid = int(config["uid"])
+    gid = int(config["gid"]) if config.get("gid") is not None else uid
+    kept: dict[str, tuple[bytes, int]] = {}
+    for entry in os.scandir(work):
+        if entry.is_file(follow_symlinks=False):  # the parent copied regular files only
+            with open(entry.path, "rb") as handle:
+                kept[entry.name] = (handle.read(), entry.stat(follow_symlinks=False).st_mode & 0o777)
+    isolation.mount("tmpfs", work, "tmpfs", isolation.MS_NOSUID | isolation.MS_NODEV,
+                    f"mode=700,uid={uid},gid={gid},size={SCRATCH_SIZE}")
+    os.chdir(work)  # the folder now under the mount
+    for name, (data, mode) in kept.items():
+        fd = os.open(os.path.join(work, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+        os.chown(os.path.join(work, name), uid, gid)
+
+
 def probe() -> None:
     """What the grader's probe asks: can this user run the child's imports and write its folder?"""
     import decimal  # noqa: F401 - not loaded yet: the standard library is reachable
@@ -687,6 +723,7 @@ def main() -> None:
     isolate(config)
     os.chdir(config["cwd"])
     seal_suites(config)
+    private_scratch(config)
     apply_limits(config.get("limits", {}), best_effort=portable)
     drop_privileges(config.get("uid"), config.get("gid"))
     die_with_parent()

@@ -152,6 +152,40 @@ def test_the_processes_a_child_forks_share_its_memory_budget(tmp_path):
     assert len(statuses) == 3 and -signal.SIGKILL in statuses, statuses
 
 
+FILLS_ITS_FOLDER = """
+import json, os, shutil
+written, error = 0, ""
+block = b"x" * (8 * 1024 * 1024)
+try:
+    while written < 2048:  # MiB: more than the folder may hold
+        with open(f"fill-{written}.bin", "wb") as handle:
+            handle.write(block)
+        written += 8
+except OSError as exc:
+    error = type(exc).__name__ + ": " + exc.strerror
+usage = shutil.disk_usage(".")
+raise RuntimeError("FILL " + json.dumps({"written": written, "error": error, "total": usage.total}))
+"""
+
+
+@needs_root
+def test_a_submission_can_fill_only_its_own_working_folder(tmp_path):
+    # the working folder (HOME, TMPDIR) is a memory file system of its own: writing into it until it is
+    # full stops at its size, never on the disk that the other children and OUT share
+    iso = sandbox.isolation()
+    if not iso.namespaces:
+        pytest.skip(f"no private view here: {iso.problems}")
+    work = tmp_path / "student"
+    work.mkdir()
+    (work / "counter.py").write_text(FILLS_ITS_FOLDER, encoding="utf-8")
+    done = run_cli("check", "counter", *ONE_TEST, cwd=work)
+    filled = reported(done.stdout, "FILL")
+    assert filled["error"].startswith("OSError") and "space" in filled["error"], filled
+    # the folder's file system is the child's own, of at most 1 GiB (the grader's disk is not that small
+    # on any machine that runs these tests, and would not be full after 1 GiB)
+    assert filled["written"] < 1024 and filled["total"] <= 1024 * 1024 * 1024, filled
+
+
 @needs_root
 def test_a_submission_cannot_change_scores_through_out_the_gradebook_or_the_grader(tmp_path, catalogs):
     if not sandbox.privileges_dropped():
