@@ -656,14 +656,18 @@ def private_scratch(config: dict[str, Any]) -> None:
                 kept[entry.name] = (handle.read(), entry.stat(follow_symlinks=False).st_mode & 0o777)
     isolation.mount("tmpfs", work, "tmpfs", isolation.MS_NOSUID | isolation.MS_NODEV,
                     f"mode=700,uid={uid},gid={gid},size={SCRATCH_SIZE}")
-    os.chdir(work)  # the folder now under the mount
-    for name, (data, mode) in kept.items():
-        fd = os.open(os.path.join(work, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        try:
-            os.write(fd, data)
-        finally:
-            os.close(fd)
-        os.chown(os.path.join(work, name), uid, gid)
+    try:
+        os.chdir(work)  # the folder now under the mount
+        for name, (data, mode) in kept.items():
+            fd = os.open(os.path.join(work, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+            os.chown(os.path.join(work, name), uid, gid)
+    except OSError as exc:
+        # the student's files would be missing: that is the grader's failure, never a student's zero
+        raise RuntimeError(f"the working folder could not be filled again: {exc}") from exc
 
 
 def probe() -> None:
@@ -722,8 +726,11 @@ def main() -> None:
     pin_to_cpu(config.get("cpu"))
     isolate(config)
     os.chdir(config["cwd"])
-    seal_suites(config)
-    private_scratch(config)
+    for protect in (seal_suites, private_scratch):
+        try:
+            protect(config)
+        except OSError as exc:  # a kernel that refuses one of these mounts: grade without that protection
+            print(f"autograder: {protect.__name__} was not applied: {exc}", file=sys.stderr)
     apply_limits(config.get("limits", {}), best_effort=portable)
     drop_privileges(config.get("uid"), config.get("gid"))
     die_with_parent()
