@@ -574,14 +574,20 @@ def die_with_parent() -> None:
         pass
 
 
+def _private_view(config: dict[str, Any]) -> bool:
+    """Whether this child, as root, enters private namespaces (and so may mount what only it sees)."""
+    return bool(config.get("isolate")) and config.get("uid") is not None and hasattr(os, "getuid") \
+        and os.getuid() == 0
+
+
 def isolate(config: dict[str, Any]) -> None:
     """As root, about to become the sandbox user: private namespaces and a view that user can run in."""
-    view = config.get("isolate")
-    uid = config.get("uid")
-    if not view or uid is None or not hasattr(os, "getuid") or os.getuid() != 0:
+    if not _private_view(config):
         return
     from . import isolation
 
+    view = config["isolate"]
+    uid = config["uid"]
     gid = config.get("gid") if config.get("gid") is not None else uid
     protect = list(view.get("protect", [])) + guard_hooks.checkout_folders()
     isolation.isolate(int(uid), int(gid), reach=list(view.get("reach", [])), writable=list(view.get("writable", [])),
@@ -597,7 +603,7 @@ def seal_suites(config: dict[str, Any]) -> None:
     same module names and finds them loaded; nothing needs the text afterwards (tracebacks never
     show a hidden suite's lines). Where the child has no private view, file permissions are all.
     """
-    if not config.get("isolate") or not hasattr(os, "getuid") or os.getuid() != 0:
+    if not _private_view(config):
         return
     from pathlib import Path
 
@@ -642,7 +648,7 @@ def private_scratch(config: dict[str, Any]) -> None:
     only its own tmpfs, whose pages also count in its memory cgroup. Where the child has no private
     view, the folder stays on the disk.
     """
-    if not config.get("isolate") or not hasattr(os, "getuid") or os.getuid() != 0 or config.get("uid") is None:
+    if not _private_view(config):
         return
     from . import isolation
 
@@ -744,9 +750,9 @@ def main() -> None:
     from autograder.race.scope import warm_default_verdicts
 
     warm_default_verdicts()  # which folders are libraries', decided before student code runs
-    import autograder.testing.plugin  # noqa: F401
-
     import _pytest.runner
+
+    import autograder.testing.plugin  # noqa: F401
 
     # pytest names the running test in the environment (PYTEST_CURRENT_TEST): code that took its lock only
     # when that is set would pass here and race everywhere else

@@ -32,6 +32,7 @@ import os
 import queue
 import selectors
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -42,6 +43,11 @@ from typing import Any
 
 from .runtime import CLOCK_READ_COST, FINISHED, Run, ThreadRecord, _user_site
 from .scope import frame_line
+
+try:
+    import _posixsubprocess  # how subprocess starts a program on POSIX
+except ImportError:  # Windows
+    _posixsubprocess = None  # type: ignore[assignment]
 
 ENGINE: Any = None  # the engine of the explore/replay call in progress, if any
 RUN: Any = None  # its run in progress, if any (the engine keeps it): the hot paths read it inline
@@ -71,12 +77,6 @@ _OrigSimpleQueue = queue.SimpleQueue
 _PySimpleQueue = queue._PySimpleQueue  # type: ignore[attr-defined]
 
 _orig_pipe = os.pipe
-import subprocess
-
-try:
-    import _posixsubprocess
-except ImportError:  # Windows
-    _posixsubprocess = None  # type: ignore[assignment]
 _orig_socketpair = socket.socketpair
 
 _REAL_LOCK_TYPE = type(_orig_allocate_lock())
