@@ -362,7 +362,8 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                 # does not say: a relative name that is the end of a secret path is refused as that path
                 tail = os.sep + os.path.normpath(path).lstrip(os.sep)
                 secret = any(f.endswith(tail) for f in secret_files) or any(
-                    d.rstrip(os.sep).endswith(tail) or tail.startswith(os.sep + os.path.basename(d.rstrip(os.sep)) + os.sep)
+                    d.rstrip(os.sep).endswith(tail)
+                    or tail.startswith(os.sep + os.path.basename(d.rstrip(os.sep)) + os.sep)
                     for d in secret_dirs) or os.path.basename(path).startswith(secret_cache_names)
             if secret:
                 culprit = on_stack(frame)

@@ -71,7 +71,7 @@ def _total(bank) -> int:
 
 @pytest.mark.points(3)
 def test_opens_accounts_and_moves_money(student, fake):
-    """Accounts open with their balance and a number of their own (also when opened at once); a transfer moves the money."""
+    """Accounts open with their balance and a number of their own (also when opened at once); a transfer moves the money."""  # noqa: E501 (the title)
     owners = _names(fake, 3)
     start = [fake.random_int(50, 500) for _ in owners]
     amount = fake.random_int(1, 50)

@@ -381,7 +381,7 @@ def test_fetch_all_edges(student, fake, tmp_path):
     paths = _Paths(tmp_path / "real")
 
     def body():
-        for case_urls, n_threads, old in (([], 3, []), (urls[:2], 5, []), (urls, 1, [])):
+        for case_urls, n_threads, _old in (([], 3, []), (urls[:2], 5, []), (urls, 1, [])):
             path = paths.next()
             call = f"fetch_all({len(case_urls)} URLs, n_threads={n_threads})"
             got_count = plain(student.fetch_all(list(case_urls), slow_fetch(pages, Overlap()), str(path), n_threads),

@@ -313,7 +313,7 @@ def test_waiting_readers_all_wake(student):
 
 @pytest.mark.points(3)
 def test_a_writer_is_not_starved(student):
-    """A writer that asks while a stream of overlapping readers runs gets in before any new reader; so does a second one."""
+    """A writer that asks while a stream of overlapping readers runs gets in before any new reader; so does a second one."""  # noqa: E501 (the title)
 
     def body():
         lock = student.RWLock()

@@ -353,9 +353,9 @@ def test_mixed_traffic_keeps_count(student, fake):
         _run(threading.Thread(target=watcher), threading.Thread(target=supplier), threading.Thread(target=customer))
         odd = [s for s in seen if not 0 <= s <= 2]
         if odd:
-            fail(f"While a supplier refilled an empty machine of capacity 2 twice and a customer bought twice, a thread "
-                 f"that only read machine.stock saw {odd[0]}, a stock the machine never had: reading the stock took "
-                 "several steps, and a sale and a refill happened in between.", idea="torn-read")
+            fail(f"While a supplier refilled an empty machine of capacity 2 twice and a customer bought twice, a "
+                 f"thread that only read machine.stock saw {odd[0]}, a stock the machine never had: reading the stock "
+                 "took several steps, and a sale and a refill happened in between.", idea="torn-read")
 
     # the window is the few steps of one read, and a sale and a refill must both fit in it: PCT, which
     # switches rarely but at any step, finds it far sooner than a coin toss per step
@@ -630,8 +630,9 @@ def test_buy_waiting_honours_its_timeout(student, fake):
         expect(got.get("hurried") is True or got.get("patient") is True,
                "Two customers waited at an empty machine, one with buy_waiting(timeout=0.5) and one with "
                "buy_waiting(timeout=4); an item arrived just as the first one's time ran out. Both gave up "
-               f"(they returned {got.get('hurried')!r} and {got.get('patient')!r}) while the item stayed in the machine "
-               f"(stock {left}): the refill's wake-up went to the customer who was giving up, and the other slept on. "
+               f"(they returned {got.get('hurried')!r} and {got.get('patient')!r}) while the item stayed in the "
+               f"machine (stock {left}): the refill's wake-up went to the customer who was giving up, and the other "
+               "slept on. "
                "A customer whose wait ends must check the stock once more (Condition.wait_for does) or pass the "
                "wake-up on, or the refill must wake every waiter (notify_all).", idea="lost-wakeup")
 

@@ -18,7 +18,8 @@ class Limits:
     test_seconds: float = 30.0  # wall time of one test
     exercise_seconds: float = 120.0  # wall time of all tests of one exercise, over every child
     cpu_seconds: int = 120  # CPU time of one child, per exercise it runs
-    memory_bytes: int = 2048 * MiB  # address space of one child process; with a memory cgroup, also the budget of it and all it forks
+    # address space of one child process; with a memory cgroup, also the budget of it and all it forks
+    memory_bytes: int = 2048 * MiB
     processes: int = 128  # processes and threads of one child and its descendants (pids.max, RLIMIT_NPROC)
     output_bytes: int = 16 * MiB  # largest file (and captured output) a child may write
     open_files: int = 256
