@@ -52,6 +52,10 @@ WATCHED = frozenset({
     "function.__new__", "compile", "exec", "open", "os.symlink", "os.link", "cpython.PyInterpreterState_Clear",
     "sys._current_exceptions",
 }) | CTYPES_EVENTS
+# what no standard-library code asks for on anyone's behalf: asked for by anything but the grader's own
+# code while a frame of the student's is on the stack, or in a thread the student started, it is refused
+MEMORY_EVENTS = frozenset({"gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys._current_frames",
+                           "sys._current_exceptions"})
 
 MONITORING = ("set_events", "set_local_events", "register_callback", "free_tool_id", "use_tool_id",
               "restart_events")
@@ -138,8 +142,8 @@ def _frame_users() -> dict[str, tuple[str, ...]]:
         "enum.py": ("*",),
         "typing.py": ("*",),
         "warnings.py": ("*",),
-        "contextlib.py": ("*",),
-        "threading.py": ("*",),
+        # (not threading.py's Thread.run nor contextlib's exit callbacks: they call what they are given,
+        # and a C callable called there, list.extend over map(getattr, ...), reads for whoever gave it)
         # traceback's formatting walks a traceback's frames to turn them into text (format_exc, print_exc,
         # TracebackException); without capture_locals that text holds only files, lines and source
         "traceback.py": ("walk_tb", "extract", "_extract_from_extended_frame_gen", "extract_stack",
@@ -223,6 +227,18 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
     getframe = sys._getframe
     realpath = _real
     maxcount = 200
+    # Whose a thread is. Student code can start a thread whose work is all C (a target such as
+    # list.extend over islice(iter(gc.get_objects, None), 1)): no frame of the student's is ever on that
+    # thread's stack, so deciding by the stack alone would let it read anything. Only the threads that
+    # ran before any student code (install runs before the first student import) are the grader's; in
+    # any other thread (one a test started, one the student started, one nobody registered), a request
+    # made by neither the grader's code nor code it calls for itself is taken as the student's.
+    grader_idents = frozenset({get_ident()} | {t.ident for t in threading.enumerate() if t.ident is not None})
+    students_thread = object()  # the culprit when no frame of the student's can be named
+
+    def thread_culprit() -> Any:
+        """``students_thread`` unless the current thread is one of the grader's own (see above)."""
+        return None if get_ident() in grader_idents else students_thread
 
     def is_student(filename: str) -> bool:
         return filename.startswith(roots) or filename in compiled
@@ -248,13 +264,13 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
         """The student frame on whose behalf ``frame`` asks for frames or code, or None when the request
         is the grader's own, or one a trusted standard-library function makes and keeps to itself."""
         if frame is None:
-            return None
+            return thread_culprit()
         name = frame.f_code.co_filename
         if is_student(name):
             return frame
         if is_grader(name):
             return None
-        student = on_stack(frame)
+        student = on_stack(frame) or thread_culprit()
         if student is None:
             return None
         allowed = frame_users.get(_library_key(name, stdlib_dirs), ())
@@ -266,7 +282,8 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                 # logging.currentframe (a lambda) and traceback's walkers hand frames to their caller:
                 # allowed only when that caller is the same module's own code
                 caller = frame.f_back
-                if caller is None or caller.f_code.co_filename != name:
+                if caller is None or (caller.f_code.co_filename != name
+                                      and not is_grader(caller.f_code.co_filename)):
                     return student
             return None
         return student
@@ -279,6 +296,8 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
         return None
 
     def refuse(what: str, frame: Any, where: str = "") -> None:
+        if frame is students_thread:
+            frame, where = None, where or "a thread your code started"
         if not where and frame is not None:
             where = f"{os.path.basename(frame.f_code.co_filename)} line {frame.f_lineno}"
         if len(events) < maxcount:
@@ -315,7 +334,19 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             full.startswith("/proc/") and full.endswith(("/mem", "/environ")))
 
     def decide(event: str, args: tuple[Any, ...]) -> None:
-        frame = getframe(2)
+        try:
+            frame = getframe(2)
+        except ValueError:  # no Python frame at all: C called by C, in a thread that runs no Python
+            frame = None
+        if event in MEMORY_EVENTS:
+            culprit = behind(frame)
+            if culprit is None and (frame is None or not is_grader(frame.f_code.co_filename)):
+                # asked for by the standard library or by C: on the student's behalf when the student is
+                # on the stack (contextlib calling back, an executor's worker) or owns the thread
+                culprit = on_stack(frame) or thread_culprit()
+            if culprit is not None:
+                refuse(WORDS[event], culprit)
+            return
         if event == "object.__getattr__":
             attr = args[1] if len(args) > 1 else ""
             if attr in FRAME_ATTRS:
@@ -344,7 +375,7 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             if isinstance(target, bytes):
                 target = os.fsdecode(target)
             if isinstance(target, str) and is_secret_path(realpath(target)):
-                culprit = on_stack(frame)
+                culprit = on_stack(frame) or thread_culprit()
                 if culprit is not None:
                     refuse(f"made a link to {os.path.basename(target)}, a file of the grader's that students may "
                            "not read", culprit)
@@ -366,7 +397,7 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
                     or tail.startswith(os.sep + os.path.basename(d.rstrip(os.sep)) + os.sep)
                     for d in secret_dirs) or os.path.basename(path).startswith(secret_cache_names)
             if secret:
-                culprit = on_stack(frame)
+                culprit = on_stack(frame) or thread_culprit()
                 if culprit is not None:
                     refuse(f"opened {os.path.basename(full)}, a file of the grader's that students may not read",
                            culprit)
@@ -378,7 +409,8 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             # it, although its "<string>" is also the name of code the standard library makes for the grader
             code = args[0] if args else None
             name = getattr(code, "co_filename", "")
-            if name.startswith("<") and not name.startswith("<frozen") and on_stack(frame) is not None:
+            if name.startswith("<") and not name.startswith("<frozen") and (
+                    on_stack(frame) is not None or thread_culprit() is not None):
                 claim_student_code(code=code)
             return
         if event == "compile":

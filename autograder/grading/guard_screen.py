@@ -40,6 +40,7 @@ ATTRIBUTES = {
     "__subclasses__": "__subclasses__", "__builtins__": "__builtins__", "settrace": "settrace",
     "setprofile": "setprofile", "monitoring": "sys.monitoring", "addaudithook": "sys.addaudithook",
     "get_objects": "gc.get_objects", "get_referrers": "gc.get_referrers", "get_referents": "gc.get_referents",
+    "unfreeze": "gc.unfreeze (puts the grader's objects back within reach of gc's walks)",
     "getsource": "inspect.getsource", "getsourcefile": "inspect.getsourcefile",
     "gettrace": "sys.gettrace (is the grader tracing?)", "getprofile": "sys.getprofile (is the grader profiling?)",
     "get_tool": "sys.monitoring.get_tool (is the grader watching?)", "LockType": "_thread.LockType",
@@ -67,6 +68,7 @@ SEVERE = frozenset({
     "frame.f_trace_opcodes (switches tracing)", "traceback.tb_frame", "generator.gi_frame", "coroutine.cr_frame",
     "async generator.ag_frame", "__closure__", "cell_contents", "__subclasses__", "settrace", "setprofile",
     "sys.addaudithook", "gc.get_objects", "gc.get_referrers", "gc.get_referents",
+    "gc.unfreeze (puts the grader's objects back within reach of gc's walks)",
     "sys.gettrace (is the grader tracing?)", "sys.getprofile (is the grader profiling?)",
     "sys.monitoring.get_tool (is the grader watching?)", "the type of a lock (is the grader watching?)",
     MODULES["ctypes"], MODULES["_pytest"], MODULES["pluggy"],
@@ -141,6 +143,10 @@ class _Screen(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
+        sliced = _joined(node)
+        if sliced is not None:
+            self.built(node, sliced)  # "stcejbo_teg"[::-1] is the name it spells
+            return
         dotted = _dotted(node.value)
         if dotted in ("sys.modules", "sys.path", "__builtins__") and isinstance(node.ctx, (ast.Store, ast.Del)):
             self.add(node, f"writes {dotted}[...]")
@@ -163,6 +169,11 @@ class _Screen(ast.NodeVisitor):
             self.add(node, f"setattr on {_dotted(node.args[0])}")
         if func in ("importlib.import_module", "importlib.reload", "importlib.util.spec_from_file_location"):
             self.add(node, f"calls {func}")
+        if last in ("__import__", "import_module") and node.args:
+            module = _joined(node.args[0])
+            what = MODULES.get(module.split(".")[0]) if module else None
+            if what:
+                self.add(node, what)  # __import__("gc") imports gc
         if (last == "join" and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Constant)
                 and isinstance(node.func.value.value, str) and len(node.args) == 1
                 and isinstance(node.args[0], (ast.List, ast.Tuple))):
@@ -198,6 +209,8 @@ class _Screen(ast.NodeVisitor):
                 self.add(node, f"names a Python file {text[:40]!r}")
             elif text in WHOLE_NAMES:
                 self.add(node, f"names {text!r}")
+            elif ATTRIBUTES.get(text):
+                self.add(node, f"uses {ATTRIBUTES[text]}")  # getattr(f, "__code__"), attrgetter("f_back")
             else:
                 for name in NAMES:
                     if name in text:
@@ -213,6 +226,18 @@ def _joined(node: ast.AST) -> str | None:
         left, right = _joined(node.left), _joined(node.right)
         if left is not None and right is not None:
             return left + right
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+        # a slice of such a string with constant bounds: "stcejbo_teg"[::-1], "xget_objectsx"[1:-1]
+        text = _joined(node.value)
+        bounds = [node.slice.lower, node.slice.upper, node.slice.step]
+        if text is not None and all(b is None or (isinstance(b, ast.Constant) and type(b.value) is int)
+                                    or (isinstance(b, ast.UnaryOp) and isinstance(b.op, ast.USub)
+                                        and isinstance(b.operand, ast.Constant) and type(b.operand.value) is int)
+                                    for b in bounds):
+            values = [None if b is None else b.value if isinstance(b, ast.Constant) else -b.operand.value
+                      for b in bounds]
+            if values[2] != 0:
+                return text[slice(*values)]
     return None
 
 
