@@ -52,6 +52,9 @@ from .protocol import PROTOCOL, TAMPERED_EXIT, Begin, Call, Channel, Collected, 
 __all__ = ["PROTOCOL", "TAMPERED_EXIT", "Channel", "sign", "main"]  # Channel and sign live in .protocol
 
 SNAPSHOT_PREFIXES = ("autograder", "_pytest", "pytest", "pluggy", "faker")
+# standard-library modules whose classes the tests' data comes from: Faker draws every number through
+# random.Random's methods, so a submission that rewrote randrange would choose its own test data
+SNAPSHOT_MODULES = frozenset({"random"})
 WATCHED_HOOKS = (
     "pytest_runtest_protocol", "pytest_runtest_setup", "pytest_runtest_call", "pytest_runtest_teardown",
     "pytest_runtest_makereport", "pytest_runtest_logreport", "pytest_pyfunc_call", "pytest_report_teststatus",
@@ -137,7 +140,7 @@ class Integrity:
         self._entries: list[tuple[str, Any, str, Any]] = []  # (label, holder, attribute, expected)
         self._modules: dict[str, types.ModuleType] = {}
         for name, module in sorted(sys.modules.items()):
-            if module is None or not name.startswith(SNAPSHOT_PREFIXES):
+            if module is None or not (name.startswith(SNAPSHOT_PREFIXES) or name in SNAPSHOT_MODULES):
                 continue
             self._modules[name] = module
             for attr, value in list(vars(module).items()):

@@ -10,6 +10,7 @@ and costs points on its own (see :mod:`autograder.grading.guard`).
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,7 @@ NAMES = ("autograder", "pytest", "_pytest", "hidden_tests", "pluggy", "ChannelPl
          "STUDENT_MODULE", "PYTEST_CURRENT_TEST", "_ag_record", "_ag_waiters", "_by_file", "_by_code")
 WHOLE_NAMES = ("ENGINE", "CONTEXT")  # names that a docstring may hold as words: only a string that is just the name
 BUILDERS = {"exec", "eval", "compile", "__import__"}
+STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) - {"__future__"}
 
 
 # Constructs with no use in a threads exercise but to reach into the grader: the frames of the call
@@ -106,6 +108,7 @@ class _Screen(ast.NodeVisitor):
     def __init__(self, name: str) -> None:
         self.name = name
         self.found: list[Finding] = []
+        self.stdlib: set[str] = set()  # the names this file bound to standard-library modules
 
     def add(self, node: ast.AST, what: str) -> None:
         severe = what in SEVERE or what.removeprefix("uses ") in SEVERE or any(
@@ -114,6 +117,8 @@ class _Screen(ast.NodeVisitor):
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
+            if alias.name.split(".")[0] in STDLIB:
+                self.stdlib.add(alias.asname or alias.name.split(".")[0])
             what = MODULES.get(alias.name.split(".")[0])
             if what:
                 self.add(node, what)
@@ -137,6 +142,9 @@ class _Screen(ast.NodeVisitor):
             self.add(node, f"assigns {node.attr}")
         if isinstance(node.ctx, (ast.Store, ast.Del)) and dotted.startswith(("sys.", "builtins.")):
             self.add(node, f"assigns {dotted}")
+        elif isinstance(node.ctx, (ast.Store, ast.Del)) and dotted.split(".")[0] in self.stdlib and "." in dotted:
+            # random.Random.randrange = ...: the standard library is the grader's too (its test data)
+            self.add(node, f"assigns {dotted}, part of the standard library")
         if isinstance(node.ctx, (ast.Store, ast.Del)) and isinstance(node.value, ast.Subscript) and (
                 _dotted(node.value.value).split(".")[-1] == "modules"):
             self.add(node, "assigns an attribute of a module taken from sys.modules")

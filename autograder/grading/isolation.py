@@ -44,6 +44,7 @@ from pathlib import Path
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWNET = 0x40000000
+CLONE_NEWIPC = 0x08000000
 MS_RDONLY = 1
 MS_NOSUID = 2
 MS_NODEV = 4
@@ -300,6 +301,12 @@ def isolate(uid: int, gid: int, *, reach: Sequence[str], writable: Sequence[str]
     """
     cwd = os.getcwd()
     unshare(CLONE_NEWNS | (CLONE_NEWNET if network else 0))
+    try:
+        # System V shared memory, semaphores and message queues of its own: what a submission leaves
+        # there (a subprocess has no audit hook) ends with it, and no other student's child can read it
+        unshare(CLONE_NEWIPC)
+    except OSError:
+        pass  # a kernel without IPC namespaces: that protection only
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     reach = [os.path.abspath(p) for p in reach]
     writable = [os.path.abspath(p) for p in writable]

@@ -31,7 +31,8 @@ UNREFUSED = {"reach_walk"}
 THREAD_ON_IMPORT = {"linecache_poll"}
 # wrong code that hides from the engine rather than from the grader: it must earn no more than the
 # racy counter it is, and nothing flags it (there is nothing to flag)
-HIDES_FROM_THE_ENGINE = {"burn_budget", "exec_wrapped", "importlib_loader", "temp_site_packages", "env_detect"}
+HIDES_FROM_THE_ENGINE = {"burn_budget", "exec_wrapped", "importlib_loader", "temp_site_packages", "env_detect",
+                         "relpath_compile"}
 # attacks made from a forked copy of the child: the copy is refused as the child would be, but only the
 # copy knows it; they earn what their honest code earns, and the static screen flags the fork for review
 FORKED_COPY = {"fork_forge", "fork_leak"}

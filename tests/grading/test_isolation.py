@@ -186,6 +186,42 @@ def test_a_submission_can_fill_only_its_own_working_folder(tmp_path):
     assert filled["written"] < 1024 and filled["total"] <= 1024 * 1024 * 1024, filled
 
 
+LEAVES_SHARED_MEMORY = """
+import json, subprocess, sys
+MAKE = (
+    "import ctypes, ctypes.util\\n"
+    "libc = ctypes.CDLL(ctypes.util.find_library('c'), use_errno=True)\\n"
+    "print(libc.shmget(KEY, ctypes.c_size_t(4096), 0o1666))\\n"  # IPC_CREAT | 0666: anyone may attach
+)
+made = subprocess.run([sys.executable, "-I", "-c", MAKE], capture_output=True, text=True, timeout=60).stdout
+raise RuntimeError("SHM " + json.dumps({"id": int(made.strip() or -1)}))
+"""
+
+
+def shared_memory_keys() -> set[int]:
+    with open("/proc/sysvipc/shm", encoding="utf-8") as handle:
+        return {int(line.split()[0]) for line in list(handle)[1:] if line.split()}
+
+
+@needs_root
+def test_what_a_submission_leaves_in_system_v_shared_memory_ends_with_its_child(tmp_path):
+    # a subprocess has no audit hook: it may make a System V segment that anyone can read. In an IPC
+    # namespace of the child's own, the segment is gone with the child; another student never sees it
+    iso = sandbox.isolation()
+    if not iso.namespaces or not os.path.exists("/proc/sysvipc/shm"):
+        pytest.skip(f"no private view or no System V IPC here: {iso.problems}")
+    key = 0x5EC70000 + os.getpid() % 0xFFFF
+    assert key not in shared_memory_keys()
+    work = tmp_path / "student"
+    work.mkdir()
+    (work / "counter.py").write_text(LEAVES_SHARED_MEMORY.replace("KEY", str(key)), encoding="utf-8")
+    done = run_cli("check", "counter", *ONE_TEST, cwd=work)
+    made = reported(done.stdout, "SHM")
+    if made["id"] < 0:
+        pytest.skip("the child could not make a shared memory segment here")
+    assert key not in shared_memory_keys()
+
+
 @needs_root
 def test_a_submission_cannot_change_scores_through_out_the_gradebook_or_the_grader(tmp_path, catalogs):
     if not sandbox.privileges_dropped():
