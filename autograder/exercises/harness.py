@@ -229,6 +229,15 @@ class TearableFile:
             self._wait("file.write: about to write")
             self._check_open()
             return self._real.write(text)
+        if isinstance(self._real, _real_buffered):
+            # a buffered binary file holds its own lock for the whole of each write ("binary buffered
+            # objects ... protect their internal structures using a lock; it is therefore safe to call
+            # them from multiple threads at once", the io module's documentation): one write is whole
+            self._wait("file.write: about to write")
+            self._check_open()
+            written = self._real.write(text)
+            self._real.flush()
+            return written
         half = len(text) // 2
         self._real.write(text[:half])
         self._real.flush()
@@ -278,6 +287,7 @@ class TearableFile:
 
 
 _real_os_open, _real_os_write, _real_os_close, _real_file_io = os.open, os.write, os.close, io.FileIO
+_real_buffered = (io.BufferedWriter, io.BufferedRandom)
 _real_codecs_open = codecs.open
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT
 
@@ -292,10 +302,11 @@ class FileTrap:
 
     Covered: ``open`` (and ``io.open``, which ``Path.open``, ``Path.write_text`` and ``os.fdopen``
     use), ``codecs.open``, ``io.FileIO``, unbuffered and binary modes, ``print(..., file=f)`` (which
-    calls ``f.write``), and ``os.open`` with ``os.write``. A buffered or text file's write is torn: half,
-    another thread, the rest (text files are not safe to share between threads). One ``os.write``, or
-    one write of an unbuffered binary file (``io.FileIO``), is one system call, which POSIX makes atomic
-    for regular files: another thread may run just before it, never in its middle. Names the student's module bound
+    calls ``f.write``), and ``os.open`` with ``os.write``. A text file's write is torn: half, another
+    thread, the rest (text files are not safe to share between threads). One ``os.write``, or one write
+    of an unbuffered binary file (``io.FileIO``), is one system call, which POSIX makes atomic for
+    regular files, and a buffered binary file holds a lock around each write: another thread may run
+    just before such a write, never in its middle. Names the student's module bound
     at import time (``from io import open``, ``from os import write``) are rebound too, when
     :meth:`install` is given the module.
     """
