@@ -493,12 +493,15 @@ class Overlap:
         return [arg for arg, n in Counter(self.args).items() if n > 1]
 
 
-def slow_fetch(pages: dict[str, str], overlap: Overlap, seconds: float = 1.0) -> Callable[[str], str]:
-    """A ``fetch(url)`` that takes ``seconds`` of the engine's virtual clock and returns the page.
+def slow_fetch(pages: dict[str, str], overlap: Overlap, seconds: float = 1.0,
+               slow: dict[str, float] | None = None) -> Callable[[str], str]:
+    """A ``fetch(url)`` that takes ``seconds`` of the engine's virtual clock (``slow[url]`` for the URLs
+    it names) and returns the page.
 
     With ``seconds=0`` it takes no time, but lets the engine switch threads in the middle (the
     threads then stay runnable and interleave finely, which is what exposes races after fetch).
     """
+    slow = dict(slow or {})
 
     def fetch(url: str) -> str:
         if type(url) is not str:  # a str subclass could answer `in` and `==` checks as it likes
@@ -507,8 +510,9 @@ def slow_fetch(pages: dict[str, str], overlap: Overlap, seconds: float = 1.0) ->
             raise ValueError(f"fetch() was called with {url!r}, which is not one of the URLs it was given")
         overlap.enter(url)
         try:
-            if seconds:
-                time.sleep(seconds)  # other threads run meanwhile
+            pause = slow.get(url, seconds)
+            if pause:
+                time.sleep(pause)  # other threads run meanwhile
             else:
                 race.checkpoint("fetch: downloading")
         finally:

@@ -346,6 +346,27 @@ def test_fetch_all_downloads_overlap(student, fake, tmp_path, monkeypatch):
 
     race_check(body, runs=5, max_steps=100_000)
 
+    # one shared list of URLs, not a fixed share per thread: the URLs a fixed share would give the first
+    # thread (every n-th one, or the first block) are slow; a thread done with its quick ones must go on
+    # taking URLs while others still wait
+    wide = 3
+    spread_pages, spread, _ = _fetch_all_case(fake, 4 * wide)
+    slow = {spread[i]: 1.0 for i in {*range(0, len(spread), wide), *range(4)}}
+    shared = f"fetch_all({len(spread)} URLs, n_threads={wide})"
+
+    def one_pool():
+        overlap = Overlap(timeline=True)
+        student.fetch_all(list(spread), slow_fetch(spread_pages, overlap, seconds=0.01, slow=slow),
+                          str(paths.next()), wide)
+        idle, running, waiting = overlap.idle_while_waiting(wide, len(spread))
+        expect(idle < 0.5,
+               f"{shared}, with {len(slow)} of the downloads taking 1 s and the others 0.01 s: for {idle:.1f} s only "
+               f"{running} of the {wide} threads downloaded while {plural(waiting, 'URL')} still waited. The threads "
+               "should share one list of URLs, each taking the next one as soon as it is free, not each work "
+               "through a fixed share of the URLs.", idea="shared-pool")
+
+    race_check(one_pool, runs=3, max_steps=100_000)
+
 
 @pytest.mark.points(1)
 def test_fetch_all_joins_its_threads(student, fake, tmp_path):
