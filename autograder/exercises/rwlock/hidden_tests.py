@@ -320,12 +320,16 @@ def test_a_writer_is_not_starved(student):
         events: list[tuple[str, float]] = []
         start = time.monotonic()
 
+        reads: list[tuple[float, float]] = []  # (asked, got in) of every read
+
         def reader(delay: float) -> Callable[[], None]:
             def work() -> None:
                 time.sleep(delay)
                 for _ in range(4):
+                    wanted = time.monotonic() - start
                     lock.acquire_read()
                     events.append(("read", time.monotonic() - start))
+                    reads.append((wanted, time.monotonic() - start))
                     time.sleep(1)  # two readers each read for 1 s with 0.4 s between: always one inside
                     lock.release_read()
                     time.sleep(0.4)
@@ -343,7 +347,9 @@ def test_a_writer_is_not_starved(student):
             # asks after reader 1 began to wait (at 1.4 s), while the first writer waits: when the first
             # writer leaves, the one to wake is this writer, whoever waited longer
             time.sleep(1.45)
+            events.append(("ask 2", time.monotonic() - start))
             lock.acquire_write()
+            events.append(("write 2", time.monotonic() - start))
             lock.release_write()
 
         _run(_thread("reader 1", reader(0)), _thread("reader 2", reader(0.5)), _thread("writer", writer),
@@ -355,9 +361,17 @@ def test_a_writer_is_not_starved(student):
             fail(f"Two readers took turns so that one was always inside. A writer asked for the lock at {asked:g} s "
                  f"and got in only at {wrote:g} s: {len(cut_in)} reads began while it waited (the first at "
                  f"{cut_in[0]:g} s). With readers that never stop, it would wait forever.", idea="starvation")
+        asked_2 = next(t for kind, t in events if kind == "ask 2")
+        wrote_2 = next(t for kind, t in events if kind == "write 2")
+        ahead = [(wanted, got) for wanted, got in reads if asked_2 < wanted and got < wrote_2]
+        if ahead:
+            fail(f"Two writers waited for the lock while readers took turns. The second writer asked at {asked_2:g} s "
+                 f"and got in only at {wrote_2:g} s, but a reader that asked after it ({ahead[0][0]:g} s) got in first "
+                 f"({ahead[0][1]:g} s). Every waiting writer must keep new readers out, not only the first: count the "
+                 "waiting writers rather than keeping one flag that the first writer clears.", idea="starvation")
 
     # (a reader cutting in fails with the starvation lesson; the way this test deadlocks is a lost wake-up)
-    race_check(body, runs=3, idea="notify-all", what=_stuck(
+    race_check(body, runs=8, idea="notify-all", what=_stuck(
         "Two writers and two readers taking turns never finished: some thread was never woken (when a writer "
         "leaves while readers and another writer wait, notify() wakes only the longest waiter, which may be a "
         "reader that must go on waiting)."))
