@@ -409,7 +409,8 @@ def install(student_roots: Iterable[str], secrets: Iterable[str]) -> Callable[[]
             # it, although its "<string>" is also the name of code the standard library makes for the grader
             code = args[0] if args else None
             name = getattr(code, "co_filename", "")
-            if (name in compiled and not name.startswith("<")) or name.startswith("<") and not name.startswith("<frozen") and (
+            made_from_string = name.startswith("<") and not name.startswith("<frozen")
+            if (name in compiled and not name.startswith("<")) or made_from_string and (
                     on_stack(frame) is not None or thread_culprit() is not None):
                 # (a name the student compiled under is the student's wherever it points: a relative
                 # "../../usr/lib/python3.11/x" resolves into the standard library, never interleaved)

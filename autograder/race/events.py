@@ -25,7 +25,7 @@ class Step(NamedTuple):
 
 
 class Switch(NamedTuple):
-    """The token moves from ``src`` to ``dst``; ``why`` is preempt, block, finish or stall."""
+    """The token moves from ``src`` to ``dst``; ``why`` is preempt, yield, block, finish or stall."""
 
     src: int
     dst: int

@@ -292,6 +292,7 @@ def build_rows(log: list[Event], names: list[str]) -> list[TraceRow]:
                 continue
             text = {
                 "preempt": f"{names[src]} is preempted; {names[dst]} runs",
+                "yield": f"{names[src]} lets another thread run (sleep(0)); {names[dst]} runs",
                 "block": f"{names[src]} waits; {names[dst]} runs",
                 "finish": f"{names[src]} finished; {names[dst]} runs",
                 "stall": f"{names[src]} is stuck outside the engine; {names[dst]} runs",

@@ -358,6 +358,25 @@ class Run:
                     self.log.append(Switch(rec.index, nxt.index, "preempt"))
                 self._handoff(rec, nxt)
 
+    def _yield(self, rec: ThreadRecord) -> None:
+        """With mu held: ``time.sleep(0)``. CPython's thread gives up the GIL there, and a thread that
+        waits for the GIL takes it before the sleeper can take it back: another runnable thread runs
+        next, always (a schedule that let the sleeper go on would be one no real run has; a thread
+        retrying a lock with sleep(0) would then seem to starve the lock's holder)."""
+        if self.steps > self.max_steps:
+            self._step_limit(rec)
+        if self.io_polls:
+            self._poll_io()
+        if self.next_deadline <= self.clock + self.steps * STEP_COST:
+            self._expire(self.now())
+        others = [r for r in self.runnable if r is not rec]
+        if others:
+            nxt = self.strategy.pick(others, rec)
+            self.decisions += 1
+            if self.log is not None:
+                self.log.append(Switch(rec.index, nxt.index, "yield"))
+            self._handoff(rec, nxt)
+
     def checkpoint(self, rec: ThreadRecord, label: str) -> None:
         """An explicit preemption point requested by harness code (``race.checkpoint``)."""
         self.enter(rec)
@@ -488,7 +507,7 @@ class Run:
                 return
             if seconds <= 0:  # sleep(0): the classic way to say "let another thread run"
                 self.steps += 1
-                self._decide(rec)
+                self._yield(rec)
                 return
             self.block(rec, Sleeping(seconds), self.now() + seconds)
         finally:

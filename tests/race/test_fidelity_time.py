@@ -282,3 +282,37 @@ def test_a_timeout_cpython_refuses_raises_as_it_does_for_real(wait):
     outcome = race.explore(body, seed=5, runs=10, shrink=False)
     assert outcome.ok, outcome.report
     body()  # and the same body on real threads
+
+
+@pytest.mark.parametrize("strategy", ["pct", "random"])
+def test_sleep_zero_always_lets_another_runnable_thread_run(strategy):
+    # CPython's sleep(0) gives up the GIL, and a thread waiting for it takes it before the sleeper can
+    # take it back. Two threads that take two locks in opposite orders, backing off with sleep(0) when
+    # the second is taken, always finish on real threads; a schedule that let the one who backed off
+    # take its first lock again at once, over and over, would make this correct code look stuck.
+    def body():
+        a, b = threading.Lock(), threading.Lock()
+        done = []
+
+        def move(first, second, name):
+            for _ in range(3):
+                while True:
+                    with first:
+                        if second.acquire(blocking=False):
+                            try:
+                                done.append(name)
+                                break
+                            finally:
+                                second.release()
+                    time.sleep(0)
+
+        threads = [threading.Thread(target=move, args=(a, b, "ab")),
+                   threading.Thread(target=move, args=(b, a, "ba"))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(done) == ["ab"] * 3 + ["ba"] * 3
+
+    outcome = race.explore(body, runs=40, seed=3, strategy=strategy, max_steps=50_000)
+    assert outcome.ok, outcome.report
