@@ -235,7 +235,7 @@ def _plain_message(outcome: race.Outcome) -> str:
 _WAITING_IDEAS = ("alone", "mixed-waiters", "deadlock", "lost-wakeup", "join", "no-wait", "lock-scope", "timeout",
                   "lock-order",
                   "notify-all", "starvation", "give-up-cleanly", "readers-share", "rw-exclusion", "sentinel",
-                  "busy-wait", "error-report", "download-timeout")
+                  "busy-wait", "error-report", "download-timeout", "close-once")
 # a test's general lesson about waiting, which a deadlock of mixed waiters on one Condition overrides
 _GENERAL_WAITING_IDEAS = ("deadlock", "lost-wakeup", "sentinel", "")
 

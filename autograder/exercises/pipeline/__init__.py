@@ -18,6 +18,12 @@ EXERCISE = Exercise(
             "first out; a `LifoQueue` or `PriorityQueue` can hand a sentinel out before items put earlier), "
             "and let a consumer stop only when it takes a sentinel, never because the queue looked empty."
         ),
+        "close-once": (
+            "close() may be called again after the consumers have stopped: the second call must not "
+            "stop them again. Nobody is left to take a second round of stop signals, so putting them "
+            "into a bounded queue waits for room for ever. Remember under the lock that the pipeline is "
+            "closed, and let a later close() return the results the first one gathered."
+        ),
         "bounded-queue": (
             "A bounded queue (`queue.Queue(maxsize)`) makes a fast producer wait in `put()` while the "
             "queue is full, so the items waiting for a consumer never pile up beyond the limit: memory "

@@ -273,7 +273,9 @@ def test_bad_arguments_and_close(student, fake):
         else:
             fail("run_pipeline(sources, process, n_consumers=2, maxsize=0) should raise ValueError.")
         work = _Work()
-        pipeline = student.Pipeline(work, 2, 2)
+        # three consumers and a queue of one: a second close() that sends the stop signals again finds
+        # nobody to take them and waits for room in the queue for ever
+        pipeline = student.Pipeline(work, 3, 1)
         pipeline.put(items[0])
         first = pipeline.close()
         try:
@@ -289,7 +291,7 @@ def test_bad_arguments_and_close(student, fake):
                                 f"{first!r} and then {second!r}.")
 
     solo(body, what=when_stuck("A pipeline that was closed (or refused) never finished: close() called twice must "
-                               "not wait for consumers that have already stopped."))
+                               "not wait for consumers that have already stopped."), idea="close-once")
 
 
 # ------------------------------------------------------------------------ safety
@@ -460,6 +462,33 @@ def test_close_stops_and_joins_every_consumer(student, fake):
                        "forever for an item, because nothing told them that no more items would come. Each consumer "
                        "needs its own sentinel.")
     _check(body, runs=10, idea="sentinel", what=stuck)
+
+    # a long haul: a quiet spell before the last items, and work that outlasts any fixed timeout. A
+    # consumer that gives up after a while without items, or a close() that joins with a timeout,
+    # returns before the work is done
+    late = _items(fake, 4)
+    slow = _Work(seconds=6.0)
+    haul = "Pipeline(process, n_consumers=2, maxsize=2) given 1 item, then 3 more after a 10 s pause (6 s of work each)"
+
+    def long_haul():
+        slow.reset()
+        before = set(threading.enumerate())
+        pipeline = student.Pipeline(slow, 2, 2)
+        pipeline.put(late[0])
+        time.sleep(10)
+        for item in late[1:]:
+            pipeline.put(item)
+        result = pipeline.close()
+        left = new_threads_alive(before)
+        expect(not left,
+               f"{haul}: {plural(len(left), 'consumer thread was', 'consumer threads were')} still working when "
+               "close() returned. close() must wait for every consumer to finish, however long the work takes: join() "
+               "without a timeout.", idea="join")
+        _check_all(result, late, slow, haul)
+
+    _check(long_haul, runs=2, idea="join", what=when_stuck(
+        f"{haul}: close() never returned: a consumer stopped taking items while items were still to come, or "
+        "waited for an item that never came. A consumer should stop only when it takes its sentinel."))
 
 
 @pytest.mark.points(3)
