@@ -372,6 +372,29 @@ def test_never_more_than_n_workers_at_once(student, fake):
 
     _check(body, runs=5, idea="pool-size", what=_escaped(call))
 
+    # the limit is this call's own, whatever else runs in the program: another call with more workers,
+    # started a moment earlier, ends while this one still has URLs to go (a limit taken from
+    # threading.active_count() then lets this call run more)
+    other_pages, mine_pages = _pages(fake, 4), _pages(fake, 8)
+    other_web, mine_web = _Web(other_pages, seconds=0.5), _Web(mine_pages, seconds=1.0)
+    beside = (f"download_all({len(mine_pages)} URLs, n_workers=2), called while another thread's "
+              f"download_all({len(other_pages)} URLs, n_workers=4) was running,")
+
+    def beside_another():
+        other_web.reset()
+        calls = mine_web.reset()
+        other = threading.Thread(target=student.download_all, args=(list(other_pages), other_web, 4, TIMEOUT))
+        other.start()
+        time.sleep(0.05)
+        student.download_all(list(mine_pages), mine_web, 2, TIMEOUT)
+        other.join()
+        expect(calls.most <= 2,
+               f"{beside} ran {calls.most} of its downloads at the same time: n_workers is the limit of each call, "
+               "counted by the call itself (its own pool or semaphore), not from the threads the whole program "
+               "happens to run.", idea="pool-size")
+
+    _check(beside_another, runs=3, idea="pool-size", what=_escaped(beside))
+
 
 @pytest.mark.points(2)
 def test_downloads_really_overlap(student, fake):
