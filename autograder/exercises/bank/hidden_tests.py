@@ -9,6 +9,7 @@ reads like the story of the bank.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -377,8 +378,23 @@ def test_no_balance_goes_negative(student, fake):
                     refused.append(target.owner)
             return work
 
+        seen: list[int] = []  # what a reader saw of the source's balance while the tellers worked
+
+        def reader() -> None:
+            for _ in range(20):
+                seen.append(_balances(source)[0])
+                time.sleep(0)  # let the tellers go on between two reads
+
         _run(_teller(f"teller 1: {owners[0]} -> {owners[1]}", teller(first)),
-             _teller(f"teller 2: {owners[0]} -> {owners[2]}", teller(second)))
+             _teller(f"teller 2: {owners[0]} -> {owners[2]}", teller(second)),
+             _teller(f"a reader of {owners[0]}'s balance", reader))
+        below = [value for value in seen if value < 0]
+        if below:
+            fail(f"{owners[0]} had {money} and two tellers each tried to send all of it. While they worked, a thread "
+                 f"that only read {owners[0]}'s balance saw {below[0]}: a balance below zero, which the bank must "
+                 "never show, even for a moment. Take the money only after the check (both under the account's "
+                 "lock), not first with an undo when it turns out to be too much, and read the balance under the "
+                 "same lock.", idea="check-then-act")
         got = _balances(source, first, second)
         if got[0] < 0 or len(refused) != 1:
             fail(f"{owners[0]} had {money} and two tellers each tried to send all of it, to {owners[1]} and to "
