@@ -126,6 +126,35 @@ def _resolve(obj: Any, suffix: str) -> Any:
     return obj
 
 
+def _hide_suites(items: Any) -> list[types.ModuleType]:
+    """Take the collected suites out of student code's easy reach before any of it runs: out of
+    ``sys.modules`` and their packages' attributes (where ``vars()`` would hand over every constant of
+    a suite: fixed test inputs, expected answers), and keep of each docstring only its first line, the
+    title the feedback shows anyway (the rest is the instructor's notes). The tests keep their module
+    through pytest's own references. Returns those modules (the integrity snapshot still covers them)."""
+    seen: set[int] = set()
+    hidden = []
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is None or id(module) in seen:
+            continue
+        seen.add(id(module))
+        hidden.append(module)
+        name = getattr(module, "__name__", "")
+        if sys.modules.get(name) is module:
+            del sys.modules[name]
+        parent, _, leaf = name.rpartition(".")
+        package = sys.modules.get(parent) if parent else None
+        if package is not None and package.__dict__.get(leaf) is module:
+            delattr(package, leaf)
+        module.__doc__ = None
+        for value in list(vars(module).values()):
+            if isinstance(value, types.FunctionType) and isinstance(value.__doc__, str):
+                title = value.__doc__.strip().splitlines()
+                value.__doc__ = title[0] if title else None
+    return hidden
+
+
 class Integrity:
     """A snapshot of the grader's, pytest's and pluggy's code; ``changes()`` names what was replaced."""
 
@@ -135,14 +164,19 @@ class Integrity:
     # included, is found by this untouched check before that record is sent)
     ALWAYS_READ = ("autograder.grading.child.", "autograder.grading.guard", "autograder.grading.protocol.")
 
-    def __init__(self, config: Any = None, always: tuple[Any, ...] = ()) -> None:
+    def __init__(self, config: Any = None, always: tuple[Any, ...] = (),
+                 hidden: tuple[types.ModuleType, ...] = ()) -> None:
         self._config = config
         self._entries: list[tuple[str, Any, str, Any]] = []  # (label, holder, attribute, expected)
         self._modules: dict[str, types.ModuleType] = {}
-        for name, module in sorted(sys.modules.items()):
+        # the suites taken out of sys.modules (see _hide_suites) are watched as closely as the rest
+        modules = [(name, module, True) for name, module in sorted(sys.modules.items())]
+        modules += [(getattr(module, "__name__", ""), module, False) for module in hidden]
+        for name, module, listed in modules:
             if module is None or not (name.startswith(SNAPSHOT_PREFIXES) or name in SNAPSHOT_MODULES):
                 continue
-            self._modules[name] = module
+            if listed:
+                self._modules[name] = module
             for attr, value in list(vars(module).items()):
                 if not _watched(value):
                     if _grader_constant(name, attr, value):
@@ -355,15 +389,16 @@ class ChannelPlugin:
         return TestId(str(module), item.name)
 
     def pytest_collection_finish(self, session: Any) -> None:
+        hidden = tuple(_hide_suites(session.items))
         watch = self._watch
         if watch is None:
-            self.integrity = Integrity(session.config)
+            self.integrity = Integrity(session.config, hidden=hidden)
         elif watch.student_code_loaded():
-            self.integrity = Integrity(session.config, watch.guard_functions())
+            self.integrity = Integrity(session.config, watch.guard_functions(), hidden)
         else:
             # no student code has run yet (the suites import the student's module inside their tests),
             # so the snapshot's thousands of __code__ reads need no decision of the audit hook's
-            self.integrity = watch.quietly(lambda: Integrity(session.config, watch.guard_functions()))
+            self.integrity = watch.quietly(lambda: Integrity(session.config, watch.guard_functions(), hidden))
         if hasattr(gc, "freeze"):
             # what exists now (pytest's collection, the suites, this snapshot's thousands of entries) lives
             # as long as the child: the collections that follow each schedule of each race check need not

@@ -24,8 +24,9 @@ ATTACKS = HOSTILE / "attacks"
 SEEDS = [int(s) for s in os.environ.get("AG_HOSTILE_SEEDS", "4").split(",") if s.strip()]
 OUTPUTS = ("feedback.md", "feedback.html", "results.json")
 # attacks that find nothing to take when the grader holds: they earn what their honest code earns,
-# and the static screen flags them (reach_walk walks every object reachable from sys.modules)
-UNREFUSED = {"reach_walk"}
+# and the static screen flags them (reach_walk walks every object reachable from sys.modules; the
+# suites the other two look for there are taken out before any student code runs)
+UNREFUSED = {"reach_walk", "suite_module_vars", "swap_and_restore"}
 # attacks that need a thread of theirs to keep running past their import: each test refuses to run
 # beside it (the student is told so), which costs the points without any change of the grader's
 THREAD_ON_IMPORT = {"linecache_poll"}

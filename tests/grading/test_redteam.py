@@ -48,7 +48,8 @@ class Attack:
 
 
 ATTACKS = [
-    Attack("dis_leak", "leak", True),
+    # (the suites are out of sys.modules before student code runs: it finds no suite to disassemble)
+    Attack("dis_leak", "leak", False),
     Attack("pyc_leak", "leak", True),
     Attack("lying_value", "points", False),
     Attack("frame_via_logging", "points", True),
