@@ -252,3 +252,15 @@ def test_a_stand_in_module_is_named_after_looks_that_found_none(tmp_path, monkey
     assert ["'json'" in text for text in watch.shadowed() if text not in before] == [True]
     assert ["'json'" in text for text in watch.shadowed() if text not in before] == [True], \
         "a later look keeps naming it"
+
+
+def test_a_suite_line_that_only_sleeps_is_no_secret(tmp_path):
+    # the race engine describes a thread waiting in a sleep as "time.sleep(10)": were the suite's own
+    # `time.sleep(10)` a secret line, a test's trace would read as a leak and cost the student the test
+    suite = tmp_path / "hidden_tests.py"
+    suite.write_text("def test_x():\n    time.sleep(10)\n    expected = compute_the_hidden_answer(41)\n",
+                     encoding="utf-8")
+    leaks = guard_leaks.LeakFilter.build([suite])
+    assert leaks.clean("time.sleep(10)") == ("time.sleep(10)", 0)
+    cleaned, removed = leaks.clean("expected = compute_the_hidden_answer(41)")
+    assert removed == 1 and cleaned == guard_leaks.REMOVED
